@@ -25,6 +25,7 @@ int run_cli(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough(false);
   add_info_verb(app);
+  add_g2p_verb(app);
 
   try {
     app.parse(argc, argv);

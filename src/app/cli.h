@@ -22,5 +22,6 @@ int run_cli(int argc, char** argv);
 
 // Verbs (one file each).
 void add_info_verb(CLI::App& app);
+void add_g2p_verb(CLI::App& app);
 
 }  // namespace gsv::app

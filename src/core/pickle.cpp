@@ -101,6 +101,8 @@ class Parser {
   std::vector<Value*> stack_;
   std::vector<size_t> marks_;
   std::unordered_map<uint64_t, Value*> memo_;
+  // String key -> entry index per dict, so that SETITEM(S) is not quadratic in the dict size.
+  std::unordered_map<const Value*, std::unordered_map<std::string, size_t>> dict_keys_;
 
   template <typename... Args>
   [[noreturn]] void corrupt(Args&&... args) {
@@ -281,9 +283,16 @@ class Parser {
 
   void set_item(Value* d, Value* k, Value* v) {
     if (d->kind != Kind::Dict) corrupt("SETITEM on a ", d->kind_name());
-    for (auto& e : d->entries) {
-      if (e.first->kind == k->kind && k->kind == Kind::String && e.first->text == k->text) {
-        e.second = v;
+    if (k->kind == Kind::String) {
+      auto found = dict_keys_.find(d);
+      if (found == dict_keys_.end()) {  // index what the dict was created with (OrderedDict items)
+        found = dict_keys_.emplace(d, std::unordered_map<std::string, size_t>{}).first;
+        for (size_t i = 0; i < d->entries.size(); ++i)
+          if (d->entries[i].first->kind == Kind::String) found->second.emplace(d->entries[i].first->text, i);
+      }
+      auto [it, inserted] = found->second.emplace(k->text, d->entries.size());
+      if (!inserted) {
+        d->entries[it->second].second = v;
         return;
       }
     }

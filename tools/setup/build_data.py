@@ -43,6 +43,9 @@ PYPI_PACKAGES = [
     "jieba==0.42.1",
     "g2p_en==2.1.0",
     "wordsegment==1.3.1",
+    "textblob-aptagger==0.2.0",
+    "budoux==0.10.1",
+    "paddlespeech==1.5.0",  # zh: traditional->simplified table, sandhi/erhua word lists (data_zh.py)
 ]
 
 
