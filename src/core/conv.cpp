@@ -1,6 +1,7 @@
 #include "core/conv.h"
 
 #include <atomic>
+#include <optional>
 
 #include "core/error.h"
 
@@ -8,6 +9,10 @@ namespace gsv {
 
 namespace {
 std::atomic<ConvRoute> g_route{ConvRoute::Auto};
+
+// Up to this many input channels, stride-1 convs use the tap-sum rewrite on CPU; wider ones keep
+// MLX's GEMM (equal speed at 256 channels in our measurements).
+constexpr int kTapSumMaxChannels = 128;
 
 bool use_rewrites() {
   switch (g_route.load()) {
@@ -42,6 +47,25 @@ mx::array conv1d_dilated_rewrite(const mx::array& x, const mx::array& w, int pad
   const int q = y.shape(1);
   y = mx::reshape(mx::transpose(mx::reshape(y, {B, d, q, O}), {0, 2, 1, 3}), {B, q * d, O});
   return mx::slice(y, {0, 0, 0}, {B, t_out, O});
+}
+
+mx::array conv1d_tap_sum_rewrite(const mx::array& x, const mx::array& w, int pad_left, int pad_right, int d) {
+  // y = sum_k x_pad[t + k·d] W_k: in channels-last layout each shifted window is a contiguous block of
+  // rows, so every tap is one GEMM on a view (no im2col copy, and dilation costs nothing extra).
+  const int B = x.shape(0), T = x.shape(1), C = x.shape(2);
+  const int O = w.shape(0), K = w.shape(1);
+  GSV_CHECK(w.shape(2) == C, "tap-sum conv channels");
+  const int t_out = T + pad_left + pad_right - d * (K - 1);
+  if (t_out <= 0) bad_input("conv1d: input of length ", T, " is shorter than the kernel");
+  auto xp = pad_time(x, pad_left, pad_right);
+  auto wt = mx::transpose(w, {1, 2, 0});  // [K, C, O]
+  std::optional<mx::array> y;
+  for (int k = 0; k < K; ++k) {
+    auto xs = mx::slice(xp, {0, k * d, 0}, {B, k * d + t_out, C});
+    auto wk = mx::squeeze(mx::slice(wt, {k, 0, 0}, {k + 1, C, O}), 0);
+    y = y ? mx::addmm(*y, xs, wk) : mx::matmul(xs, wk);
+  }
+  return *y;
 }
 
 mx::array conv1d_grouped_rewrite(const mx::array& x, const mx::array& w, int stride, int pad_left,
@@ -94,6 +118,10 @@ mx::array conv1d_any(const mx::array& x, const mx::array& w, int stride, int pad
                      int dilation, int groups) {
   if (x.ndim() != 3) bad_input("conv1d expects [B, T, C] input, got ", x.ndim(), " dims");
   if (use_rewrites()) {
+    // Narrow stride-1 convs (HiFi-GAN ResBlocks at 16..128 channels, dilated or not): per-tap GEMMs use
+    // about half the CPU of MLX's im2col GEMM or the space-to-batch rewrite (docs/benchmarks_sovits.md).
+    if (groups == 1 && stride == 1 && w.shape(1) > 1 && x.shape(2) <= kTapSumMaxChannels)
+      return conv1d_tap_sum_rewrite(x, w, pad_left, pad_right, dilation);
     if (dilation > 1 && groups == 1 && stride == 1) return conv1d_dilated_rewrite(x, w, pad_left, pad_right, dilation);
     if (dilation > 1 || (groups > 1 && g_route.load() == ConvRoute::Rewrite))
       return conv1d_grouped_rewrite(x, w, stride, pad_left, pad_right, dilation, groups);

@@ -36,6 +36,9 @@ mx::array conv_transpose1d_any(const mx::array& x, const mx::array& weight, int 
 // The rewrites themselves, exposed for the tests and benchmarks that compare them with MLX.
 mx::array conv1d_dilated_rewrite(const mx::array& x, const mx::array& weight, int pad_left,
                                  int pad_right, int dilation);
+// Stride-1 ungrouped conv as a sum over kernel taps of GEMMs on shifted views of the padded input.
+mx::array conv1d_tap_sum_rewrite(const mx::array& x, const mx::array& weight, int pad_left, int pad_right,
+                                 int dilation);
 mx::array conv1d_grouped_rewrite(const mx::array& x, const mx::array& weight, int stride,
                                  int pad_left, int pad_right, int dilation, int groups);
 mx::array conv_transpose1d_rewrite(const mx::array& x, const mx::array& weight, int stride,

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/conv.h"
+#include "core/cpu_kernels.h"
 #include "core/error.h"
 
 namespace gsv {
@@ -105,14 +106,18 @@ Embedding load_embedding(WeightMap& w, const std::string& name, int num, int dim
 mx::array embedding(const mx::array& ids, const Embedding& e) { return mx::take(e.table, ids, 0); }
 
 mx::array gelu_exact(const mx::array& x) {
-  // 0.5 x (1 + erf(x / sqrt 2)), as torch.nn.functional.gelu(approximate="none")
-  return mx::multiply(mx::multiply(x, scalar_like(0.5f, x)),
-                      mx::add(scalar_like(1.0f, x), mx::erf(mx::multiply(x, scalar_like(float(M_SQRT1_2), x)))));
+  // 0.5 x (1 + erf(x / sqrt 2)), as torch.nn.functional.gelu(approximate="none"). On the CPU a fused,
+  // vectorised kernel (~7x less CPU than the five MLX ops, whose erf is scalar in the Linux wheel);
+  // composed MLX ops for other dtypes and devices.
+  return gelu_erf_cpu(x);
 }
 
 mx::array relu(const mx::array& x) { return mx::maximum(x, scalar_like(0.0f, x)); }
 
 mx::array leaky_relu(const mx::array& x, float slope) {
+  // For 0 <= slope <= 1, max(x, slope·x) is exactly the leaky ReLU, and on MLX's CPU backend it is ~20x
+  // faster than where() (a scalar ternary loop): it dominated the HiFi-GAN generator's elementwise time.
+  if (slope >= 0.0f && slope <= 1.0f) return mx::maximum(x, mx::multiply(x, scalar_like(slope, x)));
   return mx::where(mx::greater_equal(x, scalar_like(0.0f, x)), x, mx::multiply(x, scalar_like(slope, x)));
 }
 
