@@ -24,8 +24,11 @@ int run_cli(int argc, char** argv) {
   app.set_version_flag("--version", std::string("gpt-sovits ") + version_string());
   app.require_subcommand(1);
   app.fallthrough(false);
-  add_info_verb(app);
+  add_speak_verb(app);
+  add_voice_verbs(app);
+  add_interactive_verb(app);
   add_g2p_verb(app);
+  add_info_verb(app);
 
   try {
     app.parse(argc, argv);

@@ -23,5 +23,8 @@ int run_cli(int argc, char** argv);
 // Verbs (one file each).
 void add_info_verb(CLI::App& app);
 void add_g2p_verb(CLI::App& app);
+void add_speak_verb(CLI::App& app);
+void add_voice_verbs(CLI::App& app);  // voice add|rm|show, list
+void add_interactive_verb(CLI::App& app);
 
 }  // namespace gsv::app

@@ -11,17 +11,6 @@ namespace {
 
 using u32 = std::u32string;
 
-// `splits` of text_segmentation_method.py: where a clause ends.
-bool is_split_char(char32_t c) {
-  switch (c) {
-    case U'，': case U'。': case U'？': case U'！': case U',': case U'.': case U'?': case U'!': case U'~':
-    case U':': case U'：': case U'—': case U'…':
-      return true;
-    default:
-      return false;
-  }
-}
-
 // `punctuation` of text_segmentation_method.py (note the space).
 bool is_cut_punct(char32_t c) {
   return c == U'!' || c == U'?' || c == U'…' || c == U',' || c == U'.' || c == U'-' || c == U' ';
@@ -209,6 +198,25 @@ bool has_word_char(const u32& s) {
 }
 
 }  // namespace
+
+bool is_split_char(char32_t c) {
+  switch (c) {
+    case U'，': case U'。': case U'？': case U'！': case U',': case U'.': case U'?': case U'!': case U'~':
+    case U':': case U'：': case U'—': case U'…':
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string finish_prompt_text(const std::string& text, const std::string& lang) {
+  std::u32string t = utf8_to_u32(text);
+  while (!t.empty() && t.front() == U'\n') t.erase(t.begin());
+  while (!t.empty() && t.back() == U'\n') t.pop_back();
+  if (t.empty()) return "";
+  if (!is_split_char(t.back())) t += lang == "en" ? U"." : U"。";
+  return u32_to_utf8(t);
+}
 
 const std::vector<std::string>& cut_method_names() {
   static const std::vector<std::string> names = {"cut0", "cut1", "cut2", "cut3", "cut4", "cut5"};

@@ -11,6 +11,13 @@ namespace gsv::text {
 // "cut0" (no split), "cut1" (every 4 clauses), "cut2" (~50 characters), "cut3" (at 。),
 // "cut4" (at . not between digits), "cut5" (after every punctuation mark).
 const std::vector<std::string>& cut_method_names();
+
+// `splits` of text_segmentation_method.py: the marks that end a clause.
+bool is_split_char(char32_t c);
+
+// TTS.run's prompt_text handling: strip newlines at both ends, then end the text with 。 (. when
+// the prompt language is "en") unless it already ends with a split mark.
+std::string finish_prompt_text(const std::string& text, const std::string& lang);
 bool is_cut_method(const std::string& name);
 
 // One cut method; the pieces are joined with "\n" as upstream returns them. Throws gsv::Error
