@@ -41,8 +41,11 @@ std::unique_ptr<Engine> load_engine(const EngineFiles& files, const EngineOption
   auto step = [&](const std::string& s) {
     if (on_step) on_step(s);
   };
-  auto e = std::make_unique<Engine>(Engine{files, {}, {}, {}, {}, {}, ""});
+  auto e = std::make_unique<Engine>(Engine{files, {}, {}, {}, {}, {}, std::nullopt, ""});
   step("SoVITS weights");
+  // Files first, so a wrong path fails before anything slow is read.
+  for (const auto& [p, what] : {std::pair{files.gpt, "--gpt"}, std::pair{files.sovits, "--sovits"}})
+    if (!fs::is_regular_file(p)) fail(ErrorKind::MissingFile, what, " ", p.string(), ": no such file");
   e->sovits = load_sovits_file(files.sovits);
   e->version = e->sovits.file.version;
   require_pretrained(files.models, e->sovits.model.cfg.is_pro());
@@ -65,6 +68,16 @@ std::unique_ptr<Engine> load_engine(const EngineFiles& files, const EngineOption
   step("chinese-roberta-wwm-ext-large");
   e->bert = models::load_roberta_dir(files.models.bert());
   e->tokenizer = text::load_wordpiece_dir(files.models.bert());
+  if (e->sovits.model.cfg.is_pro()) {
+    step("ERes2NetV2 speaker model");
+    e->sv = models::load_eres2netv2_file(files.models.sv());
+    // forward3 flattens layer4's 8*m_channels*expansion/... channels times 80/8 frequency rows:
+    // fuse34's output channels x 10 (20480 for the real model).
+    const int sv_dim = int(e->sv->fuse34.expand.weight.shape(0)) * 10;
+    if (sv_dim != e->sovits.model.cfg.sv_dim)
+      bad_input("the speaker model gives ", sv_dim, "-dim embeddings but the ", e->version, " SoVITS expects ",
+                e->sovits.model.cfg.sv_dim, "; the models folder holds a different ERes2NetV2");
+  }
   if (e->bert.config.hidden != e->gpt.weights.config.bert_dim)
     bad_input("chinese-roberta-wwm-ext-large gives ", e->bert.config.hidden, "-dim features but the GPT expects ",
               e->gpt.weights.config.bert_dim, "; the models folder holds a different BERT");

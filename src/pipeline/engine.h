@@ -10,6 +10,7 @@
 #include <string>
 
 #include "models/cnhubert.h"
+#include "models/eres2netv2.h"
 #include "models/roberta.h"
 #include "models/sovits.h"
 #include "models/t2s.h"
@@ -50,6 +51,7 @@ struct Engine {
   models::CnHubert hubert;
   models::Roberta bert;
   text::WordPieceTokenizer tokenizer;
+  std::optional<models::ERes2NetV2> sv;  // v2Pro / v2ProPlus: the speaker-verification model
   std::string version;  // v2, v2Pro, v2ProPlus (from the SoVITS file)
 };
 

@@ -8,6 +8,7 @@
 #include "audio/spectrogram.h"
 #include "core/error.h"
 #include "core/fs.h"
+#include "pipeline/speaker.h"
 #include "text/cut.h"
 
 namespace gsv::pipeline {
@@ -110,15 +111,17 @@ Reference prepare_reference(const Engine& engine, const ReferenceInput& input, c
   auto c = mx::astype(mx::reshape(codes, {-1}), mx::int32);
   ref.codes.assign(c.data<int32_t>(), c.data<int32_t>() + c.size());
 
-  ref.refer_specs.push_back(reference_spectrogram(main.wav32k));
-  for (const auto& aux : input.aux_audio) {
-    // TTS.run adds each extra reference's spectrogram (its length is not checked upstream).
-    LoadedClip a = load_clip(aux);
-    ref.refer_specs.push_back(reference_spectrogram(a.wav32k));
-  }
-  if (engine.sovits.model.cfg.is_pro())
-    fail(ErrorKind::Unsupported, "v2Pro/v2ProPlus voices need the ERes2NetV2 speaker embedding, which this build "
-                                 "does not wire into synthesis yet");
+  // Each clip gives a spectrogram for ref_enc and, for v2Pro, a speaker embedding of the same
+  // peak-guarded 32 kHz audio resampled to 16 kHz with torchaudio's kernel (TTS._get_ref_spec).
+  auto add_clip = [&](const LoadedClip& clip) {
+    ref.refer_specs.push_back(reference_spectrogram(clip.wav32k));
+    if (engine.sv) {
+      auto wav16 = audio::resample_sinc_hann(clip.wav32k, 32000, 16000);
+      ref.sv_embs.push_back(compute_sv_embedding(*engine.sv, mx::array(wav16.data(), {int(wav16.size())}, mx::float32)));
+    }
+  };
+  add_clip(main);
+  for (const auto& aux : input.aux_audio) add_clip(load_clip(aux));  // TTS.run does not check their length
 
   if (!input.text.empty()) {
     std::string prompt = text::finish_prompt_text(input.text, input.lang);
@@ -130,6 +133,7 @@ Reference prepare_reference(const Engine& engine, const ReferenceInput& input, c
     dump->save("ref_hubert", ssl);
     dump->save_ints("prompt_codes", std::vector<int>(ref.codes.begin(), ref.codes.end()));
     for (size_t i = 0; i < ref.refer_specs.size(); ++i) dump->save("ref_spec" + std::to_string(i), ref.refer_specs[i]);
+    for (size_t i = 0; i < ref.sv_embs.size(); ++i) dump->save("sv_emb" + std::to_string(i), ref.sv_embs[i]);
     if (ref.text) {
       dump->save_ints("prompt_phones", ref.text->phone_ids);
       dump->save("prompt_bert", ref.text->bert);
