@@ -30,7 +30,11 @@ void add_synthesis_flags(CLI::App* sub, SynthesisFlags& f) {
   sub->add_option("--max-tokens", o.max_tokens, "Cap on semantic tokens per segment (25 per second of audio)")
       ->capture_default_str();
   sub->add_option("--stream", o.streaming_mode,
-                  "Streaming mode: 0 whole utterance, 1 one chunk per text segment")
+                  "Streaming mode: 0 whole utterance, 1 one chunk per text segment, 2 token chunks cut at pauses, 3 fixed-length token chunks (--min-chunk-length)")
+      ->capture_default_str();
+  sub->add_option("--overlap-length", o.overlap_length, "Streaming modes 2/3: tokens of overlap between chunks")
+      ->capture_default_str();
+  sub->add_option("--min-chunk-length", o.min_chunk_length, "Streaming modes 2/3: tokens per chunk, at least")
       ->capture_default_str();
   sub->add_option("--precision", f.precision, "T2S weights: fp32, fp16, bf16, q8, q4")->capture_default_str();
   sub->add_option("--sample-steps", f.sample_steps, "Ignored: v3/v4 only (kept for api_v2 compatibility)");

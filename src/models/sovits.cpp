@@ -202,9 +202,8 @@ SovitsConfig sovits_config_from_checkpoint(const json& config_json, const Weight
 
 SovitsModel load_sovits(WeightMap& w, const SovitsConfig& c) {
   using namespace sovits;
-  if (c.n_layers < 2 || c.n_layers % 2 != 0)
-    bad_input(w.source(), ": n_layers must be even and >= 2 (encoder_ssl and encoder2 use n_layers / 2), got ",
-              c.n_layers);
+  // encoder_ssl and encoder2 get n_layers // 2 layers (floor, as upstream; possibly none).
+  if (c.n_layers < 1) bad_input(w.source(), ": n_layers must be at least 1, got ", c.n_layers);
   if (!c.is_pro() && c.gin_channels != c.mrte_hidden)
     bad_input(w.source(), ": a v2 model adds ge (", c.gin_channels, " wide) to MRTE's ", c.mrte_hidden,
               "-wide hidden state; the widths must match");

@@ -455,6 +455,7 @@ T2SResult generate_one(const T2SWeights& m, const mx::array& phones, const mx::a
       stop = true;
       r.stop = T2SStop::MaxSteps;
     }
+    if (o.on_step) o.on_step(r.y, stop);
     if (stop) break;
   }
   if (r.y.empty()) r.y.push_back(0);  // upstream's "bad zero prediction"

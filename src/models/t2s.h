@@ -140,6 +140,10 @@ struct T2SGenerateOptions {
   // Parity tests: replaces the exponential draw of step `step` (q with the given shape: [1, V-1]
   // for steps 0..10, when EOS is banned, then [1, V]).
   std::function<mx::array(int step, const mx::Shape& shape)> exponential_noise;
+  // Streaming (TTS.py's streaming modes 2/3 drive infer_panel_naive as a generator): called after
+  // every step's stop checks with upstream's y so far (prompt + tokens kept, the EOS drop applied)
+  // and whether the loop ends at this step.
+  std::function<void(const std::vector<int32_t>& y, bool stop)> on_step;
 };
 
 enum class T2SStop { Eos, MaxSteps, EarlyStop };

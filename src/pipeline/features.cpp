@@ -17,7 +17,12 @@ namespace fs = std::filesystem;
 
 void Dump::save(const std::string& name, const mx::array& a) const {
   mx::eval(a);
-  write_atomically(dir / (name + ".npy"), [&](const fs::path& tmp) { mx::save(tmp.string(), a); });
+  write_atomically(dir / (name + ".npy"), [&](const fs::path& tmp) {
+    fs::path named = tmp;
+    named += ".npy";  // mx::save appends .npy to names without it
+    mx::save(named.string(), a);
+    fs::rename(named, tmp);
+  });
 }
 void Dump::save_ints(const std::string& name, const std::vector<int>& v) const {
   save(name, mx::array(v.begin(), {int(v.size())}, mx::int32));
@@ -107,8 +112,8 @@ Reference prepare_reference(const Engine& engine, const ReferenceInput& input, c
   auto wav = mx::array(padded.data(), {1, int(padded.size())}, mx::float32);
   auto ssl = models::cnhubert_forward(engine.hubert, wav);
   auto codes = extract_latent(engine.sovits.model, ssl);
-  mx::eval(codes);
   auto c = mx::astype(mx::reshape(codes, {-1}), mx::int32);
+  mx::eval(c);
   ref.codes.assign(c.data<int32_t>(), c.data<int32_t>() + c.size());
 
   // Each clip gives a spectrogram for ref_enc and, for v2Pro, a speaker embedding of the same

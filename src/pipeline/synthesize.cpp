@@ -84,15 +84,159 @@ std::vector<float> to_vector(const mx::array& a) {
   return std::vector<float>(f.data<float>(), f.data<float>() + f.size());
 }
 
+
+// TTS.sola_algorithm for two fragments: find where `next` best continues `prev` within
+// `search` samples (normalised cross-correlation against prev's last `overlap` samples), cross-fade
+// that stretch with a periodic Hann window, and return prev minus its overlap followed by the
+// aligned `next`.
+std::vector<float> sola(const std::vector<float>& prev, const std::vector<float>& next, int overlap, int search = 320) {
+  const int n1 = int(prev.size()), n2 = int(next.size());
+  if (overlap <= 0 || n1 < overlap || n2 < overlap) {
+    std::vector<float> out = prev;
+    out.insert(out.end(), next.begin(), next.end());
+    return out;
+  }
+  const float* w1 = prev.data() + n1 - overlap;
+  const int w2_len = std::min(n2, overlap + search);
+  int best = 0;
+  double best_score = -1e300;
+  for (int k = 0; k + overlap <= w2_len; ++k) {
+    double corr = 0, energy = 0;
+    for (int j = 0; j < overlap; ++j) {
+      corr += double(next[k + j]) * w1[j];
+      energy += double(next[k + j]) * next[k + j];
+    }
+    const double score = corr / std::sqrt(energy + 1e-8);
+    if (score > best_score) best_score = score, best = k;  // first maximum, as torch.argmax
+  }
+  std::vector<float> out(prev.begin(), prev.end() - overlap);
+  std::vector<float> tail(next.begin() + best, next.end());
+  for (int j = 0; j < overlap && j < int(tail.size()); ++j) {
+    // torch.hann_window(2 * overlap), periodic: rising half on the new audio, falling on the old.
+    const double rise = 0.5 - 0.5 * std::cos(2.0 * M_PI * j / (2.0 * overlap));
+    const double fall = 0.5 - 0.5 * std::cos(2.0 * M_PI * (j + overlap) / (2.0 * overlap));
+    tail[j] = float(rise * tail[j] + fall * w1[j]);
+  }
+  out.insert(out.end(), tail.begin(), tail.end());
+  return out;
+}
+
+// The cosine similarity of every semantic-token embedding with the "mute" token 486
+// (TTS.init_t2s_weights: mute_emb_sim_matrix), used to cut streaming chunks at pauses.
+std::vector<float> mute_similarity(const T2SWeights& gpt) {
+  auto table = mx::astype(gpt.audio_embedding.table, mx::float32);
+  const int mute = std::min(486, table.shape(0) - 1);
+  auto row = mx::slice(table, {mute, 0}, {mute + 1, table.shape(1)});
+  auto dot = mx::sum(mx::multiply(table, row), 1);
+  auto norms = mx::multiply(mx::sqrt(mx::sum(mx::square(table), 1)), mx::sqrt(mx::sum(mx::square(row), 1)));
+  // F.cosine_similarity clamps each norm at eps 1e-8.
+  auto sim = mx::divide(dot, mx::maximum(norms, mx::array(1e-8f)));
+  return to_vector(sim);
+}
+
+// TTS.run's streaming modes 2 and 3 for one text segment: T2S runs as a generator that hands out
+// token chunks (mode 2 cuts after mute-like tokens, mode 3 every min_chunk_length tokens); each
+// chunk is decoded with decode_streaming over all tokens so far, its latent cross-faded with the
+// previous chunk's, and the audio stitched with SOLA, holding back `overlap_size` samples each time.
+struct StreamState {
+  const Engine& engine;
+  const Reference& reference;
+  const TextFeatures& seg;
+  const SynthesisOptions& o;
+  const std::vector<float>* mute_sim;  // mode 2; null in mode 3
+  const std::function<void(std::vector<float>)>& emit;
+  size_t curr_ptr = 0;
+  bool first_chunk = true;
+  std::vector<int32_t> previous_tokens;  // every chunk handed out, concatenated (duplicates included)
+  std::vector<float> last_audio;
+  std::optional<mx::array> last_latent;
+  bool done = false;
+
+  double upsample_rate() const { return engine.sovits.model.cfg.samples_per_frame() * 2.0 / o.speed; }
+  int overlap_size() const { return int(std::ceil(o.overlap_length * upsample_rate())); }
+
+  // infer_panel_naive(streaming_mode=True)'s chunking, run after every T2S step.
+  void on_step(const std::vector<int32_t>& y, bool stop) {
+    if (done) return;
+    const int counter = int(y.size()) - int(curr_ptr);  // upstream's token_counter, by invariant
+    if (stop) {
+      if (curr_ptr < y.size()) chunk(std::vector<int32_t>(y.begin() + curr_ptr, y.end()), true);
+      else if (!last_audio.empty()) {  // nothing left: the held-back tail is the last audio
+        emit(std::vector<float>(last_audio.end() - std::min<size_t>(overlap_size(), last_audio.size()), last_audio.end()));
+      }
+      done = true;
+      return;
+    }
+    const int chunk_length = o.min_chunk_length;
+    if (mute_sim) {
+      if (counter < chunk_length + 2) return;  // check_token_num = 2
+      std::vector<float> score(counter);
+      for (int i = 0; i < counter; ++i) {
+        const int tok = y[curr_ptr + i];
+        float v = tok >= 0 && tok < int(mute_sim->size()) ? (*mute_sim)[tok] - 0.0f : -1.0f;  // threshold 0.0
+        score[i] = v < 0 ? -1.0f : v;
+      }
+      for (int i = 0; i + 1 < counter; ++i) score[i] += score[i + 1];  // torch evaluates the sum first
+      const int a = int(std::max_element(score.begin(), score.end()) - score.begin());
+      if (score[a] >= 0 && a + 1 >= chunk_length) {
+        // Quirk kept: the chunk runs to the end of y but the pointer only moves a+1 tokens, so the
+        // tokens after the cut are handed out again with the next chunk.
+        chunk(std::vector<int32_t>(y.begin() + curr_ptr, y.end()), false);
+        curr_ptr += a + 1;
+      }
+    } else if (counter >= chunk_length) {
+      chunk(std::vector<int32_t>(y.end() - counter, y.end()), false);
+      curr_ptr = y.size();
+    }
+  }
+
+  void chunk(const std::vector<int32_t>& tokens, bool final) {
+    previous_tokens.insert(previous_tokens.end(), tokens.begin(), tokens.end());
+    const int n = int(tokens.size());
+    const int overlap_len = (!first_chunk && n < 10) ? o.overlap_length + (10 - n) : o.overlap_length;
+    SovitsStreamOptions stream;
+    if (!first_chunk) stream.result_length = n + overlap_len;
+    if (last_latent) {
+      const int frames = last_latent->shape(1), keep = std::min(frames, overlap_len * 2);
+      stream.overlap_frames = mx::slice(*last_latent, {0, frames - keep, 0}, {1, frames, last_latent->shape(2)});
+    }
+    stream.padding_length = 0;
+    SovitsDecodeOptions dec;
+    dec.noise_scale = o.noise_scale;
+    dec.speed = o.speed;
+    dec.sv_embs = reference.sv_embs;
+    dec.seed = uint64_t(o.seed) + previous_tokens.size();
+    auto codes = mx::array(previous_tokens.begin(), {1, int(previous_tokens.size())}, mx::int32);
+    auto phones = mx::array(seg.phone_ids.begin(), {1, int(seg.phone_ids.size())}, mx::int32);
+    auto r = decode_streaming(engine.sovits.model, codes, phones, reference.refer_specs, stream, dec);
+    std::vector<float> audio = to_vector(r.audio);
+    if (overlap_len > o.overlap_length) {
+      const size_t keep = size_t((o.overlap_length + n) * upsample_rate());
+      if (keep < audio.size()) audio.erase(audio.begin(), audio.end() - keep);
+    }
+    const size_t hold = size_t(overlap_size());
+    std::vector<float> out;
+    if (first_chunk) {
+      out = final ? audio : std::vector<float>(audio.begin(), audio.end() - std::min(hold, audio.size()));
+      first_chunk = false;
+    } else if (!final) {
+      auto joined = sola(last_audio, audio, int(hold));
+      const size_t from = last_audio.size() >= hold ? last_audio.size() - hold : 0;
+      out.assign(joined.begin() + std::min(from, joined.size()), joined.end() - std::min(hold, joined.size() - std::min(from, joined.size())));
+    } else {
+      out = audio;  // upstream emits the final chunk whole, without SOLA
+    }
+    last_latent = r.latent;
+    last_audio = std::move(audio);
+    emit(std::move(out));
+  }
+};
 }  // namespace
 
 SynthesisStats synthesize(const Engine& engine, const Reference& reference, const std::string& text,
                           const SynthesisOptions& options, const std::function<void(const AudioChunk&)>& on_chunk,
                           const ProgressFn& progress) {
   validate(options);
-  if (options.streaming_mode >= 2)
-    fail(ErrorKind::Unsupported, "token-chunk streaming (streaming_mode ", options.streaming_mode,
-         ") is not implemented yet; use streaming_mode 1 (one chunk per segment)");
   const auto t_start = Clock::now();
   SynthesisStats stats;
   stats.seed = options.seed >= 0 ? options.seed : int64_t(std::random_device{}() & 0x7fffffff);
@@ -115,19 +259,65 @@ SynthesisStats synthesize(const Engine& engine, const Reference& reference, cons
     }
   }
 
-  // TTS.run's rules: streaming per segment turns bucketing off, and so does a speed other than 1.
-  const bool bucket = options.split_bucket && options.batch_size > 1 && options.streaming_mode == 0 && options.speed == 1.0;
-  auto batches = make_batches(segs, options.batch_size, options.batch_threshold, bucket);
-  const int silence = int(32000 * options.fragment_interval);
-  std::vector<std::vector<float>> fragments(segs.size());
-  int done = 0;
-  if (progress) progress(0, int(segs.size()));
-
   T2SGenerateOptions gen;
   gen.sampling = {options.top_k, options.top_p, options.temperature, options.repetition_penalty};
   gen.max_steps = options.max_tokens;
   // TTS.py passes early_stop_num = hz * max_sec = 50 * 54, above the step cap: it never binds.
   gen.early_stop_num = 50 * engine.gpt.weights.config.max_sec;
+  const int silence = int(32000 * options.fragment_interval);
+
+  if (options.streaming_mode >= 2) {
+    // One segment at a time (upstream streams only the first text of each batch; we stream them all).
+    std::vector<float> mute_sim;
+    if (options.streaming_mode == 2) mute_sim = mute_similarity(engine.gpt.weights);
+    if (progress) progress(0, int(segs.size()));
+    for (size_t i = 0; i < segs.size(); ++i) {
+      auto emit = [&](std::vector<float> samples) {
+        // audio_postprocess per chunk: the peak guard, no silence.
+        finish_fragment(samples, 0);
+        AudioChunk c;
+        c.samples = std::move(samples);
+        c.segment = int(i);
+        stats.audio_s += c.samples.size() / 32000.0;
+        if (stats.first_chunk_s < 0) stats.first_chunk_s = since(t_start);
+        on_chunk(c);
+      };
+      StreamState st{engine, reference, segs[i], options, options.streaming_mode == 2 ? &mute_sim : nullptr, emit};
+      st.curr_ptr = reference.text ? reference.codes.size() : 0;
+      std::vector<int> all_ids;
+      mx::array bert = segs[i].bert;
+      std::optional<mx::array> prompt;
+      if (reference.text) {
+        all_ids = reference.text->phone_ids;
+        bert = mx::concatenate({reference.text->bert, segs[i].bert}, 0);
+        prompt = mx::array(reference.codes.begin(), {1, int(reference.codes.size())}, mx::int32);
+      }
+      all_ids.insert(all_ids.end(), segs[i].phone_ids.begin(), segs[i].phone_ids.end());
+      auto phones = mx::array(all_ids.begin(), {1, int(all_ids.size())}, mx::int32);
+      auto t1 = Clock::now();
+      gen.seed = uint64_t(stats.seed) + i;
+      gen.on_step = [&](const std::vector<int32_t>& y, bool stop) { st.on_step(y, stop); };
+      auto result = t2s_generate(engine.gpt.weights, phones, mx::expand_dims(mx::transpose(bert), 0), prompt, gen);
+      stats.t2s_s += since(t1);  // includes the SoVITS work done inside the generator
+      stats.tokens += int(result.at(0).semantic.size());
+      AudioChunk gap;  // the fragment silence after each segment
+      gap.samples.assign(silence, 0.0f);
+      gap.segment = int(i);
+      gap.last = i + 1 == segs.size();
+      stats.audio_s += gap.samples.size() / 32000.0;
+      on_chunk(gap);
+      if (progress) progress(int(i) + 1, int(segs.size()));
+    }
+    mx::clear_cache();
+    return stats;
+  }
+
+  // TTS.run's rules: streaming per segment turns bucketing off, and so does a speed other than 1.
+  const bool bucket = options.split_bucket && options.batch_size > 1 && options.streaming_mode == 0 && options.speed == 1.0;
+  auto batches = make_batches(segs, options.batch_size, options.batch_threshold, bucket);
+  std::vector<std::vector<float>> fragments(segs.size());
+  int done = 0;
+  if (progress) progress(0, int(segs.size()));
 
   for (size_t b = 0; b < batches.size(); ++b) {
     const auto& batch = batches[b];

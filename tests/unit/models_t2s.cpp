@@ -366,6 +366,32 @@ TEST(T2S, MaxStepsActsLikeUpstreamsLoopBound) {
   EXPECT_EQ(free.y, std::vector<int32_t>(free_ref.begin(), free_ref.begin() + 12));
 }
 
+TEST(T2S, OnStepSeesUpstreamsYAfterEveryStep) {
+  // Streaming hooks into the loop: one call per step with y as upstream's generator holds it, the
+  // last call flagged as the stop, after the EOS drop (upstream run A_greedy_rp135 ends on EOS).
+  const auto& f = fx();
+  const nlohmann::json* run = nullptr;
+  for (const auto& r : f.meta.at("runs"))
+    if (r.at("name") == "A_greedy_rp135") run = &r;
+  ASSERT_NE(run, nullptr);
+  const auto in = inputs(run->at("prompt").get<std::string>());
+  const int prefix = in.prompt ? in.prompt->shape(1) : 0;
+  gsv::T2SGenerateOptions o = options_of(*run);
+  std::vector<std::vector<int32_t>> seen;
+  std::vector<bool> stops;
+  o.on_step = [&](const std::vector<int32_t>& y, bool stop) {
+    seen.push_back(y);
+    stops.push_back(stop);
+  };
+  auto r = gsv::t2s_generate(f.model.weights, in.phones, in.bert, in.prompt, o)[0];
+  ASSERT_EQ(int(seen.size()), r.steps);
+  EXPECT_TRUE(stops.back());
+  EXPECT_EQ(std::count(stops.begin(), stops.end(), true), 1);
+  EXPECT_EQ(seen.back(), r.y);
+  EXPECT_EQ(seen.back(), ints(f.at("A_greedy_rp135.y")));
+  for (size_t i = 0; i + 1 < seen.size(); ++i) EXPECT_EQ(seen[i].size(), prefix + i + 1);  // one token per step
+}
+
 TEST(T2S, RunsCoverEveryStopKind) {
   // The fixture seed was chosen so that the runs above exercise EOS stops, the step cap and
   // early_stop_num; if a regenerated fixture loses one, this says so.
