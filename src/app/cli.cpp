@@ -38,9 +38,11 @@ int run_cli(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitBadInput;
   }
 
-  for (const CLI::App* sub : app.get_subcommands()) {
-    auto it = actions().find(sub);
-    if (it == actions().end()) continue;
+  // The chosen verb is the deepest selected subcommand (`voice add` is two levels down).
+  const CLI::App* chosen = &app;
+  while (!chosen->get_subcommands().empty()) chosen = chosen->get_subcommands().front();
+  auto it = actions().find(chosen);
+  if (it != actions().end()) {
     try {
       return it->second();
     } catch (const Error& e) {

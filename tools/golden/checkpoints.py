@@ -48,6 +48,12 @@ common.save_s1_ckpt(t2s.state_dict(), s1_config, out / "s1_tiny.ckpt", epoch=3)
 for k in ["bert_proj.weight", "ar_text_position.alpha", "h.layers.0.self_attn.in_proj_weight"]:
     expected["s1/model." + k] = t2s.state_dict()[k].half().float()
 meta["s1"] = {"config": s1_config, "info": "GPT-e3", "num_weights": len(t2s.state_dict())}
+# A v1-generation GPT (512 phone symbols, symbols.py), for the "not a v2 pair" error.
+common.seed(11)
+s1_v1_config = json.loads(json.dumps(s1_config))
+s1_v1_config["model"]["phoneme_vocab_size"] = 512
+t2s_v1 = Text2SemanticDecoder(config=s1_v1_config, top_k=3).eval()
+common.save_s1_ckpt(t2s_v1.state_dict(), s1_v1_config, out / "s1_v1_tiny.ckpt", epoch=1)
 
 # ---------------------------------------------------------------- s2 (SoVITS) through process_ckpt.savee
 common.seed(2)
