@@ -1,9 +1,12 @@
 // `gpt-sovits speak`: text in a voice, to a WAV file or streamed to stdout.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
+#include <chrono>
 #include <iterator>
+#include <nlohmann/json.hpp>
 
 #include "app/cli.h"
 #include "app/progress.h"
@@ -26,6 +29,7 @@ struct SpeakArgs {
   std::string text, text_file, output;
   std::string dump;
   bool quiet = false;
+  bool stats_json = false;
   SynthesisFlags flags;
 };
 
@@ -101,6 +105,9 @@ int run_speak(SpeakArgs& a, const CLI::App* sub) {
     a.flags.options.dump = &*dump;
   }
 
+  using Clock = std::chrono::steady_clock;
+  auto secs = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
+  const auto t_start = Clock::now();
   std::unique_ptr<pipeline::Engine> engine;
   {
     ProgressBar bar("loading", 4);
@@ -108,7 +115,11 @@ int run_speak(SpeakArgs& a, const CLI::App* sub) {
     engine = pipeline::load_engine(files, eo, [&](const std::string& what) { bar.update(step++, what); });
     bar.finish("models loaded");
   }
+  const double load_s = secs(t_start);
+  const auto t_ref = Clock::now();
   auto reference = pipeline::prepare_reference(*engine, ref, dump ? &*dump : nullptr);
+  const double reference_s = secs(t_ref);
+  const auto t_synth = Clock::now();
 
   std::vector<float> all;
   StdoutWavStream stream;
@@ -124,7 +135,27 @@ int run_speak(SpeakArgs& a, const CLI::App* sub) {
         bar.update(done, std::to_string(done) + "/" + std::to_string(total) + " segments");
       });
   bar.finish();
+  const double synth_s = secs(t_synth);
   if (!to_stdout) audio::save_wav(a.output, all, 32000);
+  if (a.stats_json) {
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    nlohmann::json j = {{"load_s", load_s},
+                        {"reference_s", reference_s},
+                        {"frontend_s", stats.frontend_s},
+                        {"t2s_s", stats.t2s_s},
+                        {"sovits_s", stats.sovits_s},
+                        {"synthesis_s", synth_s},
+                        {"first_chunk_s", stats.first_chunk_s},
+                        {"wall_s", secs(t_start)},
+                        {"audio_s", stats.audio_s},
+                        {"rtf", stats.audio_s > 0 ? (reference_s + synth_s) / stats.audio_s : 0.0},
+                        {"segments", stats.segments},
+                        {"tokens", stats.tokens},
+                        {"seed", stats.seed},
+                        {"peak_rss_mb", ru.ru_maxrss / 1024.0}};
+    std::cerr << "stats " << j.dump() << "\n";
+  }
   for (const auto& w : stats.warnings) std::cerr << "warning: " << w << "\n";
   if (!a.quiet)
     std::fprintf(stderr, "%s: %.2f s of audio, %d segments, %d tokens, seed %lld (frontend %.2fs, T2S %.2fs, SoVITS %.2fs)\n",
@@ -162,6 +193,9 @@ void add_speak_verb(CLI::App& app) {
   sub->add_option("--models", a.models, "Folder with chinese-roberta-wwm-ext-large/ and chinese-hubert-base/");
   sub->add_option("--dump", a.dump, "Write every intermediate as .npy into this folder");
   sub->add_flag("-q,--quiet", a.quiet, "No summary line");
+  sub->add_flag("--stats", a.stats_json,
+                "Print timings (load, reference, frontend, T2S, SoVITS, first chunk), RTF and peak RSS as a JSON line "
+                "on stderr");
   add_synthesis_flags(sub, a.flags);
   set_action(sub, [sub] { return run_speak(a, sub); });
 }
