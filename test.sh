@@ -13,7 +13,7 @@ if [ "${1:-}" = fuzz ]; then
   cmake -S . -B "$FUZZ_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang \
         -DMLX_DIR="$PWD/.deps/py/mlx/share/cmake/MLX" -DGSV_BUILD_FUZZ=ON -DGSV_BUILD_TESTS=OFF -DGSV_BUILD_BENCH=OFF \
         -DGSV_FUZZ_SECONDS="${GSV_FUZZ_SECONDS:-60}" >/dev/null
-  cmake --build "$FUZZ_DIR" -j "$JOBS" --target fuzz_checkpoint fuzz_pickle
+  cmake --build "$FUZZ_DIR" -j "$JOBS" --target fuzz_checkpoint fuzz_pickle fuzz_frontend
   exec ctest --test-dir "$FUZZ_DIR" --output-on-failure -L '^fuzz$'
 fi
 if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then

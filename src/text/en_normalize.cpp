@@ -1,6 +1,8 @@
 #include "text/en_normalize.h"
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "text/en_numbers.h"

@@ -15,6 +15,7 @@
 // failed once fails again (RE2's BitState argument), so it is never re-explored.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -27,7 +28,7 @@ class Regex {
  public:
   struct Match {
     std::u32string_view subject;
-    std::vector<ptrdiff_t> slots;  // 2 per group (group 0 = whole match); -1 = did not take part
+    std::vector<std::ptrdiff_t> slots;  // 2 per group (group 0 = whole match); -1 = did not take part
     size_t start() const { return size_t(slots[0]); }
     size_t end() const { return size_t(slots[1]); }
     bool has(int group) const { return slots[2 * group] >= 0; }
@@ -61,7 +62,7 @@ class Regex {
   };
 
  private:
-  bool run(std::u32string_view s, size_t start, std::vector<ptrdiff_t>& slots,
+  bool run(std::u32string_view s, size_t start, std::vector<std::ptrdiff_t>& slots,
            std::vector<uint64_t>* visited) const;
 
   std::vector<Inst> prog_;
