@@ -279,11 +279,16 @@ LoadedSovits load_sovits_file(const std::filesystem::path& path, const std::opti
   if (const auto* c = root.get("config")) config = to_json(*c);
   SovitsConfig cfg = sovits_config_from_checkpoint(config, w);
 
-  // The "05"/"06" header only tells how to open the zip; the keys decide the version. A Pro header on
-  // weights without the sv branch means the file is not what it claims to be.
+  // The keys decide whether the model has the sv branch: a Pro header on weights without it means the
+  // file is not what it claims to be.
   if ((magic == "05" || magic == "06") && !cfg.is_pro())
     bad_input(src, ": the file header says v2Pro", (magic == "06" ? "Plus" : ""),
               " but the weights have no sv_emb layer; the file is damaged or mislabelled");
+  // Which Pro it is, upstream reads from the header (process_ckpt.head2version: "05" v2Pro, "06"
+  // v2ProPlus) whatever the generator width; detect_version's 768-channel rule is for "PK" files
+  // (upstream recognises the pretrained ones by their md5).
+  if (magic == "05") cfg.version = "v2Pro";
+  if (magic == "06") cfg.version = "v2ProPlus";
   if (expected_version && *expected_version != cfg.version)
     bad_input(src, ": expected a ", *expected_version, " SoVITS model but this file is ", cfg.version,
               "; pick the weights that match the voice (or change its version)");

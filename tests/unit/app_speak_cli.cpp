@@ -1,6 +1,7 @@
 // `gpt-sovits speak` and the voice registry through the binary, on the tiny upstream-format models
-// of tests/fixtures/e2e: bad input gets a clear message and exit code 2 and leaves no output file;
-// the registry verbs work end to end; streaming hands out audio before the text is done.
+// of tests/fixtures/e2e (and e2e_pro for v2Pro / v2ProPlus voices): bad input gets a clear message
+// and exit code 2 and leaves no output file; the registry verbs work end to end; streaming hands out
+// audio before the text is done.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -176,6 +177,74 @@ TEST_F(SpeakCli, StreamsWavToStdoutAndDumps) {
   for (const char* f : {"ref_hubert.npy", "prompt_codes.npy", "ref_spec0.npy", "prompt_phones.npy", "prompt_bert.npy",
                         "seg0_phones.npy", "seg0_bert.npy", "seg0_tokens.npy", "seg0_audio.npy", "audio.npy"})
     EXPECT_TRUE(fs::exists(tmp / "d" / f)) << f;
+}
+
+// ---------------------------------------------------------------- v2Pro / v2ProPlus voices
+// The tiny Pro SoVITS files of tests/fixtures/e2e_pro (genuine upstream containers with the "05" /
+// "06" header; their models/ folder holds the BERT, HuBERT and the small ERes2NetV2 under sv/). No
+// flag names the version anywhere: it comes from the SoVITS file.
+
+namespace {
+std::string pro_models() { return quote(fixture("e2e_pro/models").string()); }
+std::string pro_sovits(const char* file) { return quote(fixture(std::string("e2e_pro/models/") + file).string()); }
+}  // namespace
+
+TEST_F(SpeakCli, ProVoiceSpeaksWithoutAVersionFlag) {
+  auto r = run("voice add pro --gpt " + gpt() + " --sovits " + pro_sovits("s2_v2pro.pth") + " --ref " + ref() +
+               " --ref-text '大家好，欢迎收听。' --lang zh");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("v2Pro"), std::string::npos) << r.out;
+  r = run("voice add plus --gpt " + gpt() + " --sovits " + pro_sovits("s2_v2proplus.pth") + " --ref " + ref() +
+          " --ref-text '大家好，欢迎收听。' --lang zh");
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = run("list");
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::cout << r.out;
+  // One line per voice: name, version, ...
+  auto line_of = [&](const std::string& name) {
+    const size_t at = r.out.find(name + " ");
+    return at == std::string::npos ? std::string() : r.out.substr(at, r.out.find('\n', at) - at);
+  };
+  EXPECT_NE(line_of("pro").find(" v2Pro "), std::string::npos) << r.out;
+  EXPECT_NE(line_of("plus").find(" v2ProPlus "), std::string::npos) << r.out;
+  r = run("voice show pro --json");
+  EXPECT_NE(r.out.find("\"version\": \"v2Pro\""), std::string::npos) << r.out;
+
+  for (const char* voice : {"pro", "plus"}) {
+    r = run(std::string("speak --voice ") + voice + " --models " + pro_models() +
+            " --text '今天天气很好。' --top-k 1 -o out.wav");
+    ASSERT_EQ(r.code, 0) << voice << ":\n" << r.out;
+    auto a = gsv::audio::load_audio(tmp / "out.wav");
+    EXPECT_EQ(a.sample_rate, 32000);
+    EXPECT_GT(a.samples.size(), 9600u) << voice;  // the 0.3 s fragment silence plus speech
+    fs::remove(tmp / "out.wav");
+  }
+}
+
+TEST_F(SpeakCli, ProVoiceNeedsTheSpeakerModel) {
+  // A models folder with BERT and HuBERT but no sv/: fine for v2, refused for v2Pro with the file named.
+  fs::create_directories(tmp / "models");
+  for (const char* dir : {"chinese-roberta-wwm-ext-large", "chinese-hubert-base"})
+    fs::create_directory_symlink(fixture(std::string("e2e_pro/models/") + dir), tmp / "models" / dir);
+  const std::string tail = " --models models --ref " + ref() + " --ref-text '大家好，欢迎收听。' --ref-lang zh" +
+                           " --text '今天天气很好。' --top-k 1 -o out.wav";
+  expect_bad_input(run("speak --gpt " + gpt() + " --sovits " + pro_sovits("s2_v2pro.pth") + tail),
+                   "sv/pretrained_eres2netv2w24s4ep4.ckpt", "v2Pro without sv/");
+  auto r = run("speak --gpt " + gpt() + " --sovits " + sovits() + tail);
+  EXPECT_EQ(r.code, 0) << "v2 needs no speaker model:\n" << r.out;
+}
+
+TEST_F(SpeakCli, ProClipTooShortForTheSpeakerModel) {
+  // The main reference must be 3-10 s, far above the 400 samples (25 ms at 16 kHz) of one fbank frame;
+  // an extra reference (--aux-ref) is not length-checked (TTS.run does not check it either), so a
+  // 790-sample (25 ms) clip at 32 kHz reaches the speaker model: long enough for the spectrogram
+  // (more than the 704-sample reflect pad, one 2048-sample window once padded), 395 samples at 16 kHz.
+  std::vector<float> x(790);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = 0.3f * float(std::sin(0.05 * i));
+  gsv::audio::save_wav(tmp / "tiny.wav", x, 32000);
+  expect_bad_input(run("speak --gpt " + gpt() + " --sovits " + pro_sovits("s2_v2pro.pth") + " --models " +
+                       pro_models() + " --ref " + ref() + " --aux-ref tiny.wav --text '今天天气很好。' -o out.wav"),
+                   "fbank", "aux clip shorter than an fbank frame");
 }
 
 TEST_F(SpeakCli, HelpTeaches) {

@@ -1,12 +1,14 @@
-// End-to-end parity of `gpt-sovits speak` with upstream's TTS.run (issue 5).
+// End-to-end parity of `gpt-sovits speak` with upstream's TTS.run (issues 5 and 6).
 //
-// For each case folder of tests/fixtures/e2e/ (written by tools/golden/e2e.py from upstream's own
-// pipeline on small random-init models), runs the gpt-sovits binary with the case's flags and
-// `--dump`, then compares every intermediate with what upstream computed:
+// For each case folder of tests/fixtures/e2e/ (v2, written by tools/golden/e2e.py from upstream's own
+// pipeline on small random-init models) and tests/fixtures/e2e_pro/ (v2Pro and v2ProPlus, with the
+// speaker-verification model, tools/golden/e2e_pro.py), runs the gpt-sovits binary with the case's
+// flags and `--dump`, then compares every intermediate with what upstream computed:
 //   identical phones, normalised texts, prompt codes and semantic tokens (the first divergent step is
-//   printed when they differ); BERT features, HuBERT features, the 16 kHz clip and the reference
-//   spectrogram within 1e-4 (relative above 1); the audio of each segment and the whole waveform
-//   with an SNR of at least 40 dB.
+//   printed when they differ); BERT features, HuBERT features, the 16 kHz clip, the reference
+//   spectrogram and (Pro) the speaker embedding within 1e-4 (relative above 1); the audio of each
+//   segment and the whole waveform with an SNR of at least 40 dB. The version is never passed: the
+//   binary reads it from the SoVITS file, as upstream does.
 // To fit the fixture budget, the tiny set stores its large arrays (BERT features, spectrogram, seg
 // audio) in float16: their storage rounding (half an ulp, ~4.9e-4 relative) is added to the
 // tolerance, so there the check is looser than 1e-4; the full-size set stores float32.
@@ -173,7 +175,9 @@ inline ::testing::AssertionResult snr_at_least(const std::string& name, const mx
   return ::testing::AssertionFailure() << name << ": SNR " << d.snr_db << " dB < " << min_db << " dB";
 }
 
-// A fixture set: root/models, root/reference, root/<case>/{case.json, expected/}.
+// A fixture set: root/models, root/reference, root/<case>/{case.json, expected/}. A case.json may
+// name other files, relative to root: "gpt" (default models/s1.ckpt), "sovits" (models/s2.pth) and
+// "reference" (the folder with ref.wav and the clip-side expected arrays, default reference).
 struct CaseSet {
   fs::path root;
   std::vector<std::string> cases() const {
@@ -192,14 +196,19 @@ inline std::string number(double v) {
   return os.str();
 }
 
+inline fs::path case_path(const fs::path& root, const json& c, const char* key, const char* fallback) {
+  return root / (c.contains(key) ? c[key].get<std::string>() : std::string(fallback));
+}
+inline fs::path reference_dir(const fs::path& root, const json& c) { return case_path(root, c, "reference", "reference"); }
+
 // The speak flags of a case (the TTS.run inputs in case.json).
 inline std::vector<std::string> speak_args(const fs::path& root, const json& c, const fs::path& out_dir) {
   const fs::path models = root / "models";
   std::vector<std::string> a = {"speak",
-                                "--gpt", (models / "s1.ckpt").string(),
-                                "--sovits", (models / "s2.pth").string(),
+                                "--gpt", case_path(root, c, "gpt", "models/s1.ckpt").string(),
+                                "--sovits", case_path(root, c, "sovits", "models/s2.pth").string(),
                                 "--models", models.string(),
-                                "--ref", (root / "reference" / "ref.wav").string(),
+                                "--ref", (reference_dir(root, c) / "ref.wav").string(),
                                 "--text", c.at("text").get<std::string>(),
                                 "--lang", c.at("text_lang").get<std::string>(),
                                 "--cut", c.at("text_split_method").get<std::string>(),
@@ -223,12 +232,15 @@ inline std::vector<std::string> speak_args(const fs::path& root, const json& c, 
 }
 
 // Where upstream's array `name` of a case is: its own expected/ folder, or the case that holds the
-// identical file ("shared" in case.json), or reference/expected for the clip-side arrays.
+// identical file ("shared" in case.json), or, for the clip-side arrays that the case does not hold
+// (prompt codes are per SoVITS file in e2e_pro), the reference folder's expected/.
 inline fs::path expected_file(const fs::path& root, const std::string& name, const json& c, const std::string& ext) {
-  if (name.rfind("ref_", 0) == 0 || name == "prompt_codes") return root / "reference" / "expected" / (name + ext);
-  const std::string owner = c.contains("shared") && c["shared"].contains(name) ? c["shared"][name].get<std::string>()
-                                                                              : c.at("name").get<std::string>();
-  return root / owner / "expected" / (name + ext);
+  const bool shared = c.contains("shared") && c["shared"].contains(name);
+  const std::string owner = shared ? c["shared"][name].get<std::string>() : c.at("name").get<std::string>();
+  const fs::path in_case = root / owner / "expected" / (name + ext);
+  if ((name.rfind("ref_", 0) == 0 || name == "prompt_codes") && !shared && !fs::exists(in_case))
+    return reference_dir(root, c) / "expected" / (name + ext);
+  return in_case;
 }
 
 inline mx::array load_npy(const fs::path& p) {
@@ -246,7 +258,8 @@ inline void check_case(const fs::path& root, const std::string& name) {
   ::setenv("GPT_SOVITS_HOME", (tmp.path / "home").c_str(), 1);
   ::unsetenv("GPT_SOVITS_MODELS");
   const auto args = speak_args(root, c, tmp.path);
-  std::cout << "case " << name << ": " << c.at("text").get<std::string>() << " (" << c.at("text_lang").get<std::string>()
+  std::cout << "case " << name << (c.contains("version") ? " [" + c["version"].get<std::string>() + "]" : "") << ": "
+            << c.at("text").get<std::string>() << " (" << c.at("text_lang").get<std::string>()
             << ", " << c.at("text_split_method").get<std::string>() << ", speed " << c.at("speed_factor") << ", "
             << (c.at("prompt_text").is_null() ? "reference-free" : "prompt " + c.at("prompt_text").get<std::string>())
             << ")\n";
@@ -277,12 +290,19 @@ inline void check_case(const fs::path& root, const std::string& name) {
   if (fs::exists(expected_file(root, "ref_wav16k", c, ".npy"))) {
     EXPECT_TRUE(within("ref_wav16k", ours("ref_wav16k"), ref("ref_wav16k")));
   } else {
-    const json r = json::parse(read_text_file(root / "reference" / "reference.json"));
+    const json r = json::parse(read_text_file(reference_dir(root, c) / "reference.json"));
     EXPECT_EQ(int(ours("ref_wav16k").size()), r.at("wav16k_samples").get<int>()) << "ref_wav16k length";
   }
   EXPECT_TRUE(within("ref_hubert", ours("ref_hubert"), ref("ref_hubert")));
   EXPECT_TRUE(same_ids("prompt_codes", ours("prompt_codes"), ref("prompt_codes")));
   EXPECT_TRUE(within("ref_spec0", ours("ref_spec0"), ref("ref_spec0")));
+  // v2Pro / v2ProPlus: the speaker embedding of the clip (ERes2NetV2 forward3 on its fbank), stored in
+  // float32. A v2 model must not compute one.
+  if (fs::exists(expected_file(root, "sv_emb0", c, ".npy"))) {
+    EXPECT_TRUE(within("sv_emb0", ours("sv_emb0"), ref("sv_emb0")));
+  } else {
+    EXPECT_FALSE(fs::exists(dump / "sv_emb0.npy")) << "a speaker embedding was computed for a v2 model";
+  }
   if (!c.at("prompt_text").is_null()) {
     EXPECT_EQ(ours_text("prompt_norm_text"), ref_text("prompt_norm_text"));
     auto phones = ours("prompt_phones");
@@ -337,12 +357,17 @@ namespace {
 using namespace gsv::test::speak_parity;
 
 fs::path tiny_root() { return gsv::test::fixture("e2e"); }
+fs::path pro_root() { return gsv::test::fixture("e2e_pro"); }
 
 class SpeakParity : public ::testing::TestWithParam<std::string> {};
+class SpeakParityPro : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SpeakParity, MatchesUpstreamTTSRun) { check_case(tiny_root(), GetParam()); }
+TEST_P(SpeakParityPro, MatchesUpstreamTTSRun) { check_case(pro_root(), GetParam()); }
 
 INSTANTIATE_TEST_SUITE_P(E2E, SpeakParity, ::testing::ValuesIn(CaseSet{tiny_root()}.cases()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(E2EPro, SpeakParityPro, ::testing::ValuesIn(CaseSet{pro_root()}.cases()),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 TEST(SpeakParityFixtures, AllCasesPresent) {
@@ -350,6 +375,15 @@ TEST(SpeakParityFixtures, AllCasesPresent) {
   auto cases = CaseSet{tiny_root()}.cases();
   EXPECT_GE(cases.size(), 5u) << "tests/fixtures/e2e has " << cases.size()
                               << " cases; regenerate with tools/golden/e2e.py";
+  auto pro = CaseSet{pro_root()}.cases();
+  EXPECT_GE(pro.size(), 3u) << "tests/fixtures/e2e_pro has " << pro.size()
+                            << " cases; regenerate with tools/golden/e2e_pro.py";
+  for (const char* version : {"v2Pro", "v2ProPlus"}) {
+    bool found = false;
+    for (const auto& name : pro)
+      found = found || json::parse(read_text_file(pro_root() / name / "case.json")).value("version", "") == version;
+    EXPECT_TRUE(found) << "tests/fixtures/e2e_pro has no " << version << " case";
+  }
 }
 
 }  // namespace

@@ -103,7 +103,8 @@ def extra_args(ap):
                     help="tiny set with every array in float32 (for measuring errors; too big to commit)")
 
 
-ARGS = common.parse_args(__doc__, extra_args)
+if __name__ == "__main__":  # tools/golden/e2e_pro.py imports the functions below
+    ARGS = common.parse_args(__doc__, extra_args)
 
 import numpy as np  # noqa: E402
 import soundfile as sf  # noqa: E402
@@ -306,9 +307,11 @@ def reference_ssl(hubert_dir: Path, ref_wav: Path):
     return model(torch.from_numpy(wav)[None])["last_hidden_state"].transpose(1, 2)
 
 
-def build_sovits(path: Path, full_size, upstream: Path, ssl):
+def build_sovits(path: Path, full_size, upstream: Path, ssl, version="v2", cfg_update=None, seed=SOVITS_SEED):
+    """`version` v2Pro / v2ProPlus (tiny only): the same model with the sv branch, `cfg_update` on top of
+    the tiny config, saved with the "05" / "06" magic."""
     sv = sovits_tools()
-    common.seed(SOVITS_SEED)
+    common.seed(seed)
     if full_size:
         cfg = json.loads((upstream / "GPT_SoVITS" / "configs" / "s2.json").read_text())
         m, hps = sv.build(dict(cfg["model"]), "v2", small=False)
@@ -316,18 +319,19 @@ def build_sovits(path: Path, full_size, upstream: Path, ssl):
     else:
         cfg = sv.small_model_cfg(gin=sv.MRTE_HIDDEN, n_layers=2)
         cfg.update(hidden_channels=8, filter_channels=32)  # smaller than sovits.py's 16: fixture budget
-        m, hps = sv.build(cfg, "v2")
+        cfg.update(cfg_update or {})
+        m, hps = sv.build(cfg, version)
     # A random codebook lies far from the (random) HuBERT features, which vary little from frame to
     # frame: every frame would pick the same code. Like a trained (k-means initialised) codebook, the
     # entries are drawn around projected frames of the reference clip instead, so the prompt codes vary.
     x = m.ssl_proj(ssl)[0].T  # [frames, D]
-    g = torch.Generator().manual_seed(SOVITS_SEED)
+    g = torch.Generator().manual_seed(seed)
     cb = m.quantizer.vq.layers[0]._codebook
     rows = torch.randint(0, x.shape[0], (cb.embed.shape[0],), generator=g)
     spread = x.std(0, keepdim=True)
     cb.embed.copy_(x[rows] + 0.5 * spread * torch.randn(cb.embed.shape, generator=g))
     cb.embed_avg.copy_(cb.embed)
-    common.save_s2_pth(m.state_dict(), hps, path)
+    common.save_s2_pth(m.state_dict(), hps, path, model_version=None if version == "v2" else version)
 
 
 def t2s_config(full_size, upstream: Path):
@@ -423,7 +427,8 @@ class Recorder:
         def decode(codes, text, refer, noise_scale=0.5, speed=1, sv_emb=None):
             out = orig_decode(codes, text, refer, noise_scale=0.0, speed=speed, sv_emb=sv_emb)
             rec.decodes.append(dict(codes=codes[0, 0].tolist(), phones=text[0].tolist(), audio=out[0, 0].detach().clone(),
-                                    gaps=rec.gaps, argmax_eos=rec.argmax_eos))
+                                    gaps=rec.gaps, argmax_eos=rec.argmax_eos,
+                                    sv_emb=None if sv_emb is None else [e.detach().clone() for e in sv_emb]))
             rec.gaps, rec.argmax_eos = [], False
             return out
         vits.decode = decode
@@ -444,9 +449,9 @@ class Recorder:
         self.gaps, self.argmax_eos, self.bert_ids = [], False, []
 
 
-def make_tts(tts_module, models: Path, full_size, workdir: Path):
+def make_tts(tts_module, models: Path, full_size, workdir: Path, s1="s1.ckpt", s2="s2.pth", version="v2"):
     """upstream TTS(config) on our files; for the tiny set the SynthesizerTrn constructor is wrapped
-    while init_vits_weights runs (see the docstring)."""
+    while init_vits_weights runs (see the docstring). `version`: what upstream must detect from `s2`."""
     orig_cls = tts_module.SynthesizerTrn
     if not full_size:
         sv = sovits_tools()
@@ -462,7 +467,7 @@ def make_tts(tts_module, models: Path, full_size, workdir: Path):
         with contextlib.redirect_stdout(io.StringIO()):
             tts = tts_module.TTS({"custom": {
                 "device": "cpu", "is_half": False, "version": "v2",
-                "t2s_weights_path": str(models / "s1.ckpt"), "vits_weights_path": str(models / "s2.pth"),
+                "t2s_weights_path": str(models / s1), "vits_weights_path": str(models / s2),
                 "bert_base_path": str(models / "chinese-roberta-wwm-ext-large"),
                 "cnhuhbert_base_path": str(models / "chinese-hubert-base")}})
     finally:
@@ -470,13 +475,13 @@ def make_tts(tts_module, models: Path, full_size, workdir: Path):
         tts_module.SynthesizerTrn = orig_cls
     # init_vits_weights loads with strict=False: check that every weight of the file arrived.
     from process_ckpt import load_sovits_new
-    saved = load_sovits_new(str(models / "s2.pth"))["weight"]
+    saved = load_sovits_new(str(models / s2))["weight"]
     state = tts.vits_model.state_dict()
     for k, v in saved.items():
         assert k in state and state[k].shape == v.shape and torch.equal(state[k], v.float()), k
     missing = [k for k in state if k not in saved]
     assert all(k.startswith("enc_q.") for k in missing), missing
-    assert tts.configs.version == "v2" and not tts.configs.use_vocoder and not tts.is_v2pro
+    assert tts.configs.version == version and not tts.configs.use_vocoder and tts.is_v2pro == (version != "v2")
     return tts
 
 
@@ -593,6 +598,40 @@ def save_npy(folder: Path, name, value, half):
     np.save(folder / f"{name}.npy", np.ascontiguousarray(a))
 
 
+def write_case(out: Path, case, r, stats, half, written, skip=(), extra=None):
+    """<out>/<case name>/case.json and expected/ (the docstring's Layout) from run_case's results,
+    leaving out the arrays named in `skip`; `written` maps (name, contents) to the case that stored
+    them, across calls; `extra` is added to case.json. Returns a summary line."""
+    folder = out / case["name"]
+    if folder.exists():
+        shutil.rmtree(folder)
+    exp = folder / "expected"
+    zero_bert, shared = [], {}
+    for k, v in r.items():
+        if k in skip or k == "audio":
+            continue
+        if k.endswith("_bert") and not np.asarray(v).any():
+            zero_bert.append(k)  # upstream's zeros for non-zh text: recorded, not stored
+            continue
+        key = (k, v if isinstance(v, str) else np.asarray(v).tobytes())
+        if key in written:  # the same prompt in another case: stored once
+            shared[k] = written[key]
+            continue
+        written[key] = case["name"]
+        save_npy(exp, k, v, half and (k.endswith("_bert") or k.endswith("_audio")))
+    n_seg = len(stats)
+    meta = {k: case.get(k) for k in ("text", "text_lang", "prompt_text", "prompt_lang", "text_split_method")}
+    meta.update(speed_factor=case.get("speed_factor", 1.0), fragment_interval=FRAGMENT_INTERVAL, top_k=1,
+                top_p=1.0, temperature=1.0, repetition_penalty=1.35, batch_size=1, seed=0, noise_scale=0.0,
+                parallel_infer=True, segments=n_seg, tokens=[s["tokens"] for s in stats],
+                stopped_by_eos=[s["eos"] for s in stats], min_top2_gap=[round(s["min_gap"], 4) for s in stats],
+                audio_samples=int(r["audio"].shape[0]), zero_bert=zero_bert, shared=shared)
+    meta.update(extra or {})
+    (folder / "case.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return (f"{case['name']}: {n_seg} segment(s), tokens {meta['tokens']} (EOS {meta['stopped_by_eos']}), "
+            f"min top-2 gap {meta['min_top2_gap']}, audio {r['audio'].shape[0] / SR:.2f} s")
+
+
 def main():
     global INITIAL_PROMPT_CACHE
     upstream = ARGS.upstream.resolve()
@@ -663,33 +702,7 @@ def main():
         else:
             for k in REF_KEYS:
                 assert np.array_equal(reference[k], r[k]), f"{case['name']}: {k} differs between cases"
-        folder = out / case["name"]
-        if folder.exists():
-            shutil.rmtree(folder)
-        exp = folder / "expected"
-        zero_bert, shared = [], {}
-        for k, v in r.items():
-            if k in REF_KEYS or k == "audio":
-                continue
-            if k.endswith("_bert") and not np.asarray(v).any():
-                zero_bert.append(k)  # upstream's zeros for non-zh text: recorded, not stored
-                continue
-            key = (k, v if isinstance(v, str) else np.asarray(v).tobytes())
-            if key in written:  # the same prompt in another case: stored once
-                shared[k] = written[key]
-                continue
-            written[key] = case["name"]
-            save_npy(exp, k, v, half and (k.endswith("_bert") or k.endswith("_audio")))
-        n_seg = len(stats)
-        meta = {k: case.get(k) for k in ("text", "text_lang", "prompt_text", "prompt_lang", "text_split_method")}
-        meta.update(speed_factor=case.get("speed_factor", 1.0), fragment_interval=FRAGMENT_INTERVAL, top_k=1,
-                    top_p=1.0, temperature=1.0, repetition_penalty=1.35, batch_size=1, seed=0, noise_scale=0.0,
-                    parallel_infer=True, segments=n_seg, tokens=[s["tokens"] for s in stats],
-                    stopped_by_eos=[s["eos"] for s in stats], min_top2_gap=[round(s["min_gap"], 4) for s in stats],
-                    audio_samples=int(r["audio"].shape[0]), zero_bert=zero_bert, shared=shared)
-        (folder / "case.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        summary.append(f"{case['name']}: {n_seg} segment(s), tokens {meta['tokens']} (EOS {meta['stopped_by_eos']}), "
-                       f"min top-2 gap {meta['min_top2_gap']}, audio {r['audio'].shape[0] / SR:.2f} s")
+        summary.append(write_case(out, case, r, stats, half, written, skip=REF_KEYS))
         print(summary[-1], flush=True)
 
     (out / "README.md").write_text(
