@@ -455,6 +455,7 @@ T2SResult generate_one(const T2SWeights& m, const mx::array& phones, const mx::a
       stop = true;
       r.stop = T2SStop::MaxSteps;
     }
+    if (stop && r.stop != T2SStop::Eos && o.drop_last_on_cap) r.y.pop_back();
     if (o.on_step) o.on_step(r.y, stop);
     if (stop) break;
   }

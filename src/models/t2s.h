@@ -137,6 +137,11 @@ struct T2SGenerateOptions {
   int max_steps = 1500;      // upstream's hard-coded loop bound
   int early_stop_num = -1;   // -1 = off; TTS.py passes 50 * max_sec (2700), which never binds
   uint64_t seed = 0;         // MLX key for the exponential draws (same seed -> same tokens)
+  // infer_panel_batch_infer (TTS.run's loop when parallel_infer is on and not streaming, with a prompt)
+  // stores y[:-1] when the early stop or the step cap ends the loop: the last token sampled is dropped
+  // and TTS.py's [-idx:] then keeps the first idx. infer_panel_naive (false) keeps y whole, so [-idx:]
+  // drops the first. Same count either way; which tokens differ.
+  bool drop_last_on_cap = false;
   // Parity tests: replaces the exponential draw of step `step` (q with the given shape: [1, V-1]
   // for steps 0..10, when EOS is banned, then [1, V]).
   std::function<mx::array(int step, const mx::Shape& shape)> exponential_noise;

@@ -355,6 +355,15 @@ TEST(T2S, MaxStepsActsLikeUpstreamsLoopBound) {
   EXPECT_EQ(r.idx, 39);
   EXPECT_EQ(r.y, std::vector<int32_t>(ref_y.begin(), ref_y.begin() + 16 + 40));
   EXPECT_EQ(r.semantic, std::vector<int32_t>(ref_y.begin() + 16 + 1, ref_y.begin() + 16 + 40));
+  // infer_panel_batch_infer (TTS.run's default loop) stores y[:-1] at the cap: the same 40 steps, but
+  // the last token is dropped instead of the first (caught by the full-size end-to-end parity test).
+  o.drop_last_on_cap = true;
+  auto batch = gsv::t2s_generate(f.model.weights, in.phones, in.bert, in.prompt, o)[0];
+  EXPECT_EQ(batch.stop, gsv::T2SStop::MaxSteps);
+  EXPECT_EQ(batch.idx, 39);
+  EXPECT_EQ(batch.y, std::vector<int32_t>(ref_y.begin(), ref_y.begin() + 16 + 39));
+  EXPECT_EQ(batch.semantic, std::vector<int32_t>(ref_y.begin() + 16, ref_y.begin() + 16 + 39));
+  o.drop_last_on_cap = false;
   // Reference-free: idx is 0 and everything is kept.
   const auto c = inputs("C");
   o.max_steps = 12;
@@ -571,7 +580,7 @@ TEST(T2SKernels, PrefillAttentionMatchesMaskedSdpa) {
 TEST(T2S, ReducedPrecisionsStayClose) {
   // Not parity (upstream has no such modes): every option loads and runs, fp16 storage is lossless
   // for upstream's fp16 files, and the others stay near the float32 logits. The drift over long runs
-  // is measured in docs/benchmarks_t2s.md.
+  // is measured in docs/benchmarks.md §4.
   const auto in = inputs("A");
   const auto& ref = fx().at("A.prefill_logits");
   const auto y = ints(fx().at("A_greedy_rp1.y"));

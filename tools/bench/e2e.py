@@ -25,8 +25,8 @@ clip, on the same machine, in one run, interleaved:
 Equal work on both sides. A random-weight GPT almost never emits EOS, and upstream's decode loops are
 hard-coded to 1500 steps, so every segment runs exactly N = --tokens-per-segment + 1 T2S steps (one
 prefill + N-1 cached decode steps) and SoVITS decodes N-1... precisely:
-  * ours: `--max-tokens N --top-k 1`: the step cap stops after N steps and, as upstream's idx quirk
-    does, keeps the last N-1 = --tokens-per-segment tokens.
+  * ours: `--max-tokens N --top-k 1`: the step cap stops after N steps and, as upstream's
+    infer_panel_batch_infer does, keeps N-1 = --tokens-per-segment tokens (the last one is dropped).
   * upstream: TTS.run passes early_stop_num = configs.hz * configs.max_sec; the worker sets hz = 1 and
     max_sec = --tokens-per-segment, so the loop stops after N steps and keeps the same N-1 tokens
     (streaming: all N tokens on both sides). EOS is made impossible with a forward hook on

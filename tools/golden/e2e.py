@@ -123,6 +123,7 @@ torch.set_grad_enabled(False)
 
 T2S_SEED = 5          # picked with --search 10: every segment ends by EOS after 11-15 tokens, top-2 gaps >= 0.01
 PREDICT_SCALE = 6.0   # ar_predict_layer x this: clear greedy margins
+MIN_CODE_GAP = 1e-2   # full size: nearest vs second-nearest codebook distance over the reference frames
 EOS_SCALE = 2.2       # and the EOS row x this on top: sequences end after a few dozen tokens
 QK_SCALE = 3.0       # in_proj's query and key rows x this
 SOVITS_SEED = 11
@@ -330,6 +331,22 @@ def build_sovits(path: Path, full_size, upstream: Path, ssl, version="v2", cfg_u
     rows = torch.randint(0, x.shape[0], (cb.embed.shape[0],), generator=g)
     spread = x.std(0, keepdim=True)
     cb.embed.copy_(x[rows] + 0.5 * spread * torch.randn(cb.embed.shape, generator=g))
+    if full_size:
+        # Random full-size HuBERT features barely move over the clip (frame-to-frame std ~0.007 against
+        # values ~0.8), so entries drawn around them tie to float32 resolution (|x|^2 ~ 760): most frames'
+        # nearest and second-nearest entries were < 1e-4 apart, and the prompt codes were decided by
+        # rounding. The runner-up entry of every such near-tie is pushed away until each frame's nearest
+        # entry leads by MIN_CODE_GAP; the codes still vary over the clip.
+        for _ in range(200):
+            dist = x.pow(2).sum(1, keepdim=True) - 2 * x @ cb.embed.T + cb.embed.pow(2).sum(1)[None]
+            top2 = torch.topk(dist, 2, dim=1, largest=False)
+            near = (top2.values[:, 1] - top2.values[:, 0]) < MIN_CODE_GAP
+            if not near.any():
+                break
+            runners = top2.indices[near, 1].unique()
+            cb.embed[runners] += 4 * spread * torch.randn((len(runners), cb.embed.shape[1]), generator=g)
+        else:
+            raise RuntimeError("could not separate the codebook entries")
     cb.embed_avg.copy_(cb.embed)
     common.save_s2_pth(m.state_dict(), hps, path, model_version=None if version == "v2" else version)
 
