@@ -3,7 +3,7 @@
 // characters (hidden_states[-3] and the word2ph expansion, as get_bert_feature). The HuBERT positional
 // conv (768 ch, k 128, 16 groups) is timed on its own through both grouped-conv routes of core/conv.h:
 // MLX's native kernel and conv1d_grouped_rewrite (im2col + one batched matmul).
-// Compare with tools/bench/features_upstream.py on the same machine (docs/benchmarks_features.md).
+// Compare with tools/bench/features_upstream.py on the same machine (docs/benchmarks.md §6).
 //
 //   build/bench/bench_features [--dir PATH] [--seconds 10] [--chars 50] [--reps 3]
 // Prints one `key=value` line per measurement.

@@ -1,7 +1,7 @@
 // SoVITS decode speed on full-size random weights (tools/golden/sovits_fullsize.py), reported as
 // seconds of compute per second of 32 kHz audio, for the whole decode and for the HiFi-GAN generator
 // alone, with the conv routes Auto (GEMM rewrites on CPU) and Native (MLX's own conv kernels).
-// Compare with tools/bench/sovits_upstream.py on the same machine (docs/benchmarks_sovits.md).
+// Compare with tools/bench/sovits_upstream.py on the same machine (docs/benchmarks.md §5).
 //
 //   build/bench/bench_sovits [--model PATH] [--tokens 50] [--phones 40] [--ref-frames 150] [--reps 3]
 //                            [--native-reps 1] [--skip-native]

@@ -1,6 +1,6 @@
 // Memory bandwidth of this machine, STREAM style, to put the T2S decode speed in context: a decode
 // step reads every weight once, so bytes-per-token / bandwidth is its lower bound
-// (docs/benchmarks_t2s.md).
+// (docs/benchmarks.md §4).
 //
 // Kernels over float32 arrays much larger than the last-level cache, 1..N threads (std::thread,
 // each on its own slice): read (sum), copy (b = a), triad (a = b + s c). Bytes count what the

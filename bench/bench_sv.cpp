@@ -2,7 +2,7 @@
 // Kaldi fbank and ERes2NetV2 forward3 on N seconds of 16 kHz audio, alone and together
 // (compute_sv_embedding, what the pipeline calls once per reference); forward3 through both 3x3 conv
 // routes (the default tap-sum GEMMs for narrow convs, and MLX's conv2d for all). Compare with
-// tools/bench/sv_upstream.py on the same machine (docs/benchmarks_sv.md).
+// tools/bench/sv_upstream.py on the same machine (docs/benchmarks.md §7).
 //
 //   build/bench/bench_sv [--ckpt PATH] [--seconds 10] [--reps 3]
 // Prints one `key=value` line per measurement.

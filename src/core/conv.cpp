@@ -119,7 +119,7 @@ mx::array conv1d_any(const mx::array& x, const mx::array& w, int stride, int pad
   if (x.ndim() != 3) bad_input("conv1d expects [B, T, C] input, got ", x.ndim(), " dims");
   if (use_rewrites()) {
     // Narrow stride-1 convs (HiFi-GAN ResBlocks at 16..128 channels, dilated or not): per-tap GEMMs use
-    // about half the CPU of MLX's im2col GEMM or the space-to-batch rewrite (docs/benchmarks_sovits.md).
+    // about half the CPU of MLX's im2col GEMM or the space-to-batch rewrite (docs/benchmarks.md §5).
     if (groups == 1 && stride == 1 && w.shape(1) > 1 && x.shape(2) <= kTapSumMaxChannels)
       return conv1d_tap_sum_rewrite(x, w, pad_left, pad_right, dilation);
     if (dilation > 1 && groups == 1 && stride == 1) return conv1d_dilated_rewrite(x, w, pad_left, pad_right, dilation);

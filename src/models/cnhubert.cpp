@@ -225,7 +225,7 @@ mx::array cnhubert_pos_conv(const CnHubert& m, const mx::array& x) {
   const int K = m.config.pos_kernel, T = x.shape(1);
   // Grouped conv (768 ch, 16 groups, K 128) through conv1d_any's default route, which is MLX's native
   // kernel (a per-group loop of sgemm) on the CPU: conv1d_grouped_rewrite (im2col + one batched
-  // matmul) measured ~2.3x slower on this shape (docs/benchmarks_features.md).
+  // matmul) measured ~2.3x slower on this shape (docs/benchmarks.md §6).
   auto y = conv1d_any(x, m.pos_conv_weight, 1, K / 2, K / 2, 1, m.config.pos_groups);
   y = mx::add(y, m.pos_conv_bias);
   // HubertSamePadLayer: with an even kernel the symmetric padding gives T + 1 frames; drop the last.

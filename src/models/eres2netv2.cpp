@@ -107,7 +107,7 @@ mx::array hardtanh_0_20(const mx::array& x) {
 
 // Up to this many input channels a stride-1 3x3 conv runs on the CPU as nine GEMMs on shifted views
 // (conv3x3_tap_sum); wider ones keep MLX's im2col + GEMM, which is as fast from ~192 channels on
-// (docs/benchmarks_sv.md: at 24 channels, layer1's width, the tap sum takes ~3x less CPU).
+// (docs/benchmarks.md §7: at 24 channels, layer1's width, the tap sum takes ~3x less CPU).
 constexpr int kTapSumMaxChannels = 128;
 
 // A stride-1, padding-1 3x3 conv as a sum over the nine taps of [rows, C] x [C, O] GEMMs. The image is

@@ -21,7 +21,7 @@
 // Every BatchNorm (eval, eps 1e-5) is folded into the conv before it at load; the TSTP pooling and
 // seg_1 (the real speaker embedding) are not used by forward3 and are not loaded. On the CPU the narrow
 // stride-1 3x3 convs of the Res2Net groups run as nine GEMMs on shifted views instead of MLX's im2col
-// conv (docs/benchmarks_sv.md); core/conv.h's set_conv_route(Native) turns that off.
+// conv (docs/benchmarks.md §7); core/conv.h's set_conv_route(Native) turns that off.
 #pragma once
 
 #include <mlx/mlx.h>
