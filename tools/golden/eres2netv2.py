@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fixtures for models/eres2netv2 (tests/unit/models_eres2netv2.cpp).
+"""Fixtures for models/eres2netv2 (tests/unit/pipeline_speaker.cpp).
 
 Upstream's own ERes2NetV2 class (GPT_SoVITS/eres2net/ERes2NetV2.py) with the block structure sv.py
 instantiates, ERes2NetV2(baseWidth=24, scale=4, expansion=4), but narrower and shallower so that the

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Full-size random-init sv checkpoint for tests/slow/models_eres2netv2_fullsize.cpp and bench/bench_sv.cpp.
+"""Full-size random-init sv checkpoint for tests/slow/pipeline_speaker_fullsize.cpp and bench/bench_sv.cpp.
 
 Upstream's ERes2NetV2(baseWidth=24, scale=4, expansion=4) exactly as sv.py instantiates it (m_channels
 64, num_blocks [3, 4, 6, 3], embedding_size 192: 1001 state_dict entries, ~53.5 M parameters), with
