@@ -128,7 +128,7 @@ mx::array t2s_prefill(const T2SWeights& m, const mx::array& phones, const mx::ar
 // One decode step: feeds `tokens` [B] at audio position `audio_position` (prompt length + step - 1),
 // appends to `cache`, returns float32 logits [B, vocab_size]. Not wrapped in mx::compile: measured
 // on the block tail it gained nothing (the step is bound by streaming the weights), see
-// docs/benchmarks_t2s.md.
+// docs/benchmarks.md §4.
 mx::array t2s_decode_step(const T2SWeights& m, const mx::array& tokens, int audio_position, T2SKVCache& cache);
 
 // ------------------------------------------------------------------ generation (infer_panel_naive)

@@ -133,6 +133,15 @@ Reference prepare_reference(const Engine& engine, const ReferenceInput& input, c
     auto seg = text::phones_for_line(prompt, input.lang);
     ref.text = text_features(engine, seg);
   }
+  // Everything the reference holds is computed here, not lazily inside the first T2S prefill or
+  // SoVITS decode: its cost belongs to (and is timed as) the reference stage, and a voice reused for
+  // many requests computes it once.
+  {
+    std::vector<mx::array> pending(ref.refer_specs.begin(), ref.refer_specs.end());
+    pending.insert(pending.end(), ref.sv_embs.begin(), ref.sv_embs.end());
+    if (ref.text) pending.push_back(ref.text->bert);
+    mx::eval(pending);
+  }
   if (dump) {
     dump->save_floats("ref_wav16k", main.wav16k);
     dump->save("ref_hubert", ssl);
