@@ -75,12 +75,12 @@ std::string read_file(const fs::path& path) {
   return os.str();
 }
 
-nlohmann::json read_json(const fs::path& path) {
+nlohmann::json read_json(const fs::path& path, std::string_view remedy) {
   std::string text = read_file(path);
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
-    bad_input(path.string(), " is not valid JSON: ", e.what());
+    bad_input(path.string(), " is not valid JSON: ", e.what(), remedy.empty() ? "" : "; ", remedy);
   }
 }
 

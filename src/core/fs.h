@@ -24,7 +24,9 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
 void write_json_atomic(const std::filesystem::path& path, const nlohmann::json& value);
 
 std::string read_file(const std::filesystem::path& path);
-nlohmann::json read_json(const std::filesystem::path& path);
+// A missing file is MissingFile; unreadable or invalid JSON is BadInput. `remedy`, when given, is
+// appended to the invalid-JSON message (e.g. "re-download chinese-hubert-base").
+nlohmann::json read_json(const std::filesystem::path& path, std::string_view remedy = {});
 
 // Our own weight format: safetensors (through MLX) with string metadata, written atomically.
 void save_safetensors_atomic(const std::filesystem::path& path,

@@ -1,11 +1,11 @@
 #include "models/cnhubert.h"
 
 #include <cmath>
-#include <fstream>
 
 #include "core/conv.h"
 #include "core/cpu_kernels.h"
 #include "core/error.h"
+#include "core/fs.h"
 #include "core/torch_checkpoint.h"
 
 namespace gsv::models {
@@ -15,16 +15,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kModelName = "chinese-hubert-base";
-
-nlohmann::json read_config(const fs::path& path) {
-  std::ifstream f(path);
-  if (!f) fail(ErrorKind::MissingFile, "cannot read ", path.string());
-  try {
-    return nlohmann::json::parse(f);
-  } catch (const nlohmann::json::exception& e) {
-    bad_input(path.string(), " is not valid JSON (", e.what(), "); re-download ", kModelName);
-  }
-}
 
 std::vector<int> int_list(const nlohmann::json& j, const char* key, std::vector<int> fallback) {
   auto it = j.find(key);
@@ -187,7 +177,7 @@ CnHubert load_cnhubert_dir(const fs::path& dir) {
   if (!fs::exists(dir / "config.json"))
     fail(ErrorKind::MissingFile, "the ", kModelName, " folder ", dir.string(),
          " is incomplete: config.json is missing (expected config.json and pytorch_model.bin)");
-  const auto config = cnhubert_config_from_json(read_config(dir / "config.json"));
+  const auto config = cnhubert_config_from_json(read_json(dir / "config.json", std::string("re-download ") + kModelName));
   auto weights = read_cnhubert_weights(dir);
   return load_cnhubert(weights, config);
 }

@@ -1,10 +1,10 @@
 #include "models/roberta.h"
 
 #include <cmath>
-#include <fstream>
 
 #include "core/cpu_kernels.h"
 #include "core/error.h"
+#include "core/fs.h"
 #include "core/torch_checkpoint.h"
 
 namespace gsv::models {
@@ -14,16 +14,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kModelName = "chinese-roberta-wwm-ext-large";
-
-nlohmann::json read_config(const fs::path& path) {
-  std::ifstream f(path);
-  if (!f) fail(ErrorKind::MissingFile, "cannot read ", path.string());
-  try {
-    return nlohmann::json::parse(f);
-  } catch (const nlohmann::json::exception& e) {
-    bad_input(path.string(), " is not valid JSON (", e.what(), "); re-download ", kModelName);
-  }
-}
 
 // LayerNorm saved as weight/bias, or gamma/beta by old TF-converted BERT files.
 LayerNorm load_bert_norm(WeightMap& w, const std::string& prefix, int dim, float eps) {
@@ -151,7 +141,7 @@ Roberta load_roberta_dir(const fs::path& dir) {
   if (!fs::exists(dir / "config.json"))
     fail(ErrorKind::MissingFile, "the ", kModelName, " folder ", dir.string(),
          " is incomplete: config.json is missing (expected config.json, tokenizer.json and pytorch_model.bin)");
-  const auto config = roberta_config_from_json(read_config(dir / "config.json"));
+  const auto config = roberta_config_from_json(read_json(dir / "config.json", std::string("re-download ") + kModelName));
   auto weights = read_roberta_weights(dir);
   return load_roberta(weights, config);
 }
