@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_common.h"
 #include "core/blas_info.h"
 #include "core/conv.h"
 #include "core/error.h"
@@ -28,6 +29,8 @@
 
 namespace mx = mlx::core;
 using namespace gsv::models;
+
+using namespace gsv::bench;
 
 namespace {
 
@@ -53,51 +56,6 @@ Args parse(int argc, char** argv) {
     else gsv::bad_input("unknown argument ", argv[i]);
   }
   return a;
-}
-
-const char* env_or(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : fallback;
-}
-
-// The kernel set OpenBLAS picked (what OPENBLAS_CORETYPE overrides), when OpenBLAS is the BLAS.
-std::string openblas_core() {
-  using Fn = char* (*)();
-  auto fn = reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
-  return fn ? fn() : "(not OpenBLAS)";
-}
-
-// Process CPU time (user + system, all threads): on a machine shared with other jobs it says how much
-// work was done, where wall time also counts the waiting.
-double cpu_seconds() {
-  rusage r{};
-  getrusage(RUSAGE_SELF, &r);
-  return r.ru_utime.tv_sec + r.ru_utime.tv_usec * 1e-6 + r.ru_stime.tv_sec + r.ru_stime.tv_usec * 1e-6;
-}
-
-struct Timing {
-  double best_s, mean_s, cpu_s;  // best and mean wall time, mean CPU time per run
-};
-
-// Runs `f` once to warm up, then `reps` times.
-Timing time_it(int reps, const std::function<void()>& f) {
-  f();
-  std::vector<double> t;
-  const double cpu0 = cpu_seconds();
-  for (int i = 0; i < reps; ++i) {
-    auto t0 = std::chrono::steady_clock::now();
-    f();
-    t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  }
-  const double cpu = (cpu_seconds() - cpu0) / reps;
-  double sum = 0;
-  for (double v : t) sum += v;
-  return {*std::min_element(t.begin(), t.end()), sum / t.size(), cpu};
-}
-
-void report(const std::string& what, const std::string& extra, int reps, Timing t) {
-  std::cout << what << " " << extra << " reps=" << reps << " best_s=" << t.best_s << " mean_s=" << t.mean_s
-            << " cpu_s=" << t.cpu_s << "\n";
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_common.h"
 #include "core/blas_info.h"
 #include "core/conv.h"
 #include "core/error.h"
@@ -59,17 +60,8 @@ Args parse(int argc, char** argv) {
   return a;
 }
 
-const char* env_or(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : fallback;
-}
-
-// Process CPU time (all threads), which is steadier than wall time on a machine shared with other jobs.
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + 1e-6 * (u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
+using gsv::bench::cpu_seconds;
+using gsv::bench::env_or;
 
 struct Timing {
   double best_wall = 1e30, mean_wall = 0, best_cpu = 1e30;

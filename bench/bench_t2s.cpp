@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_common.h"
 #include "core/blas_info.h"
 #include "core/error.h"
 #include "models/t2s.h"
@@ -80,12 +81,7 @@ Args parse(int argc, char** argv) {
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-// CPU seconds of the whole process (all threads): on a shared machine wall time includes waiting.
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
+using gsv::bench::cpu_seconds;
 
 // Wall and CPU time of fn().
 template <typename F>
