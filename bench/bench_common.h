@@ -21,6 +21,12 @@ inline const char* env_or(const char* name, const char* fallback) {
   return v && *v ? v : fallback;
 }
 
+// A file the tools/golden/*_fullsize.py scripts wrote: $GSV_LARGE_FIXTURES (default
+// /work/fixtures-large), then `relative` below it.
+inline std::string large_fixture(const std::string& relative) {
+  return std::string(env_or("GSV_LARGE_FIXTURES", "/work/fixtures-large")) + "/" + relative;
+}
+
 // The kernel set OpenBLAS picked (what OPENBLAS_CORETYPE overrides), when OpenBLAS is the BLAS.
 inline std::string openblas_core() {
   using Fn = char* (*)();

@@ -42,8 +42,7 @@ struct Args {
 
 Args parse(int argc, char** argv) {
   Args a;
-  const char* env = std::getenv("GSV_LARGE_FIXTURES");
-  a.dir = std::string(env && *env ? env : "/work/fixtures-large") + "/features";
+  a.dir = large_fixture("features");
   for (int i = 1; i < argc; ++i) {
     auto next = [&]() -> std::string {
       if (i + 1 >= argc) gsv::bad_input(argv[i], " needs a value");

@@ -41,8 +41,7 @@ struct Args {
 
 Args parse(int argc, char** argv) {
   Args a;
-  const char* env = std::getenv("GSV_LARGE_FIXTURES");
-  a.model = std::string(env && *env ? env : "/work/fixtures-large") + "/sovits/s2_v2_fullsize.pth";
+  a.model = gsv::bench::large_fixture("sovits/s2_v2_fullsize.pth");
   for (int i = 1; i < argc; ++i) {
     auto next = [&]() -> std::string {
       if (i + 1 >= argc) gsv::bad_input(argv[i], " needs a value");

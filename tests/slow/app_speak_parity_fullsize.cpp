@@ -10,10 +10,7 @@ namespace {
 
 using namespace gsv::test::speak_parity;
 
-fs::path fullsize_root() {
-  const char* env = std::getenv("GSV_LARGE_FIXTURES");
-  return fs::path(env && *env ? env : "/work/fixtures-large") / "e2e";
-}
+fs::path fullsize_root() { return gsv::test::large_fixture("e2e"); }
 
 TEST(SpeakParityFullSize, MatchesUpstreamTTSRun) {
   const fs::path root = fullsize_root();

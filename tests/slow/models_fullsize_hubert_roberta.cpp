@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 #include <mlx/mlx.h>
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "models/cnhubert.h"
@@ -19,10 +18,7 @@ using namespace gsv::models;
 
 namespace {
 
-std::filesystem::path large_dir() {
-  const char* env = std::getenv("GSV_LARGE_FIXTURES");
-  return std::filesystem::path(env && *env ? env : "/work/fixtures-large") / "features";
-}
+std::filesystem::path large_dir() { return gsv::test::large_fixture("features"); }
 
 std::unordered_map<std::string, mx::array> expected() {
   return mx::load_safetensors((large_dir() / "expected_features.safetensors").string()).first;

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 #include <mlx/mlx.h>
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "core/error.h"
@@ -18,10 +17,7 @@ namespace mx = mlx::core;
 
 namespace {
 
-std::filesystem::path large_dir() {
-  const char* env = std::getenv("GSV_LARGE_FIXTURES");
-  return std::filesystem::path(env && *env ? env : "/work/fixtures-large") / "sovits";
-}
+std::filesystem::path large_dir() { return gsv::test::large_fixture("sovits"); }
 
 struct Expect {
   const char* version;

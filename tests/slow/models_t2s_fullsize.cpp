@@ -6,7 +6,6 @@
 #include <mlx/mlx.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -18,10 +17,7 @@ namespace mx = mlx::core;
 
 namespace {
 
-std::filesystem::path large_dir() {
-  const char* env = std::getenv("GSV_LARGE_FIXTURES");
-  return std::filesystem::path(env && *env ? env : "/work/fixtures-large") / "t2s";
-}
+std::filesystem::path large_dir() { return gsv::test::large_fixture("t2s"); }
 
 std::vector<int32_t> ints(const mx::array& a) {
   auto i = mx::astype(mx::flatten(a), mx::int32);

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 #include <mlx/mlx.h>
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "core/torch_checkpoint.h"
@@ -20,10 +19,7 @@ using namespace gsv::models;
 
 namespace {
 
-std::filesystem::path large_dir() {
-  const char* env = std::getenv("GSV_LARGE_FIXTURES");
-  return std::filesystem::path(env && *env ? env : "/work/fixtures-large") / "sv";
-}
+std::filesystem::path large_dir() { return gsv::test::large_fixture("sv"); }
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "support/golden.h"
 
+#include <cstdlib>
+
 #include <cmath>
 #include <iostream>
 #include <sstream>
@@ -9,6 +11,10 @@ namespace gsv::test {
 std::filesystem::path fixtures_dir() { return GSV_FIXTURES_DIR; }
 std::filesystem::path fixture(const std::string& relative) { return fixtures_dir() / relative; }
 std::filesystem::path source_dir() { return GSV_SOURCE_DIR; }
+std::filesystem::path large_fixture(const std::string& relative) {
+  const char* env = std::getenv("GSV_LARGE_FIXTURES");
+  return std::filesystem::path(env && *env ? env : "/work/fixtures-large") / relative;
+}
 std::string binary_path() {
 #ifdef GSV_BIN_PATH
   return GSV_BIN_PATH;

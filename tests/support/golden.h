@@ -16,6 +16,9 @@ namespace mx = mlx::core;
 std::filesystem::path fixtures_dir();
 std::filesystem::path fixture(const std::string& relative);
 std::filesystem::path source_dir();
+// The full-size files the tools/golden/*_fullsize.py scripts write outside the repo:
+// $GSV_LARGE_FIXTURES (default /work/fixtures-large), then `relative` below it.
+std::filesystem::path large_fixture(const std::string& relative);
 std::string binary_path();
 
 // All tensors of a safetensors fixture file, as stored.
