@@ -18,6 +18,8 @@ import time
 import types
 from pathlib import Path
 
+from bench_common import print_torch_header, report, time_it
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
@@ -47,25 +49,7 @@ def main():
     sys.modules["TTS_infer_pack"] = pkg
     from TTS_infer_pack.TextPreprocessor import TextPreprocessor
 
-    coretype = os.environ.get("OPENBLAS_CORETYPE", "(unset)")
-    # torch's CPU wheel does its GEMMs with MKL/oneDNN, not OpenBLAS: OPENBLAS_CORETYPE is printed to
-    # show both sides ran under the same environment, but it only steers the C++ side.
-    print(f"# impl=torch torch={torch.__version__} threads={torch.get_num_threads()} OPENBLAS_CORETYPE={coretype} "
-          f"mkl={torch.backends.mkl.is_available()} mkldnn={torch.backends.mkldnn.is_available()}")
-
-    def time_it(f):
-        """Best and mean wall time, and mean process CPU time (all threads) per run."""
-        f()
-        t = []
-        cpu0 = time.process_time()
-        for _ in range(args.reps):
-            t0 = time.perf_counter()
-            f()
-            t.append(time.perf_counter() - t0)
-        return min(t), sum(t) / len(t), (time.process_time() - cpu0) / args.reps
-
-    def report(what, extra, t):
-        print(f"{what} {extra} reps={args.reps} best_s={t[0]:.6g} mean_s={t[1]:.6g} cpu_s={t[2]:.6g}", flush=True)
+    print_torch_header(torch)
 
     # ---------------------------------------------------------------- HuBERT
     t0 = time.perf_counter()
@@ -77,9 +61,9 @@ def main():
     frames = model._get_feat_extract_output_lengths(samples)
     extra = f"audio_s={args.seconds:.6f} frames={int(frames)}"
     projected = model.feature_projection(model.feature_extractor(wav).transpose(1, 2))
-    report("hubert_pos_conv", extra + " route=torch", time_it(lambda: model.encoder.pos_conv_embed(projected)))
-    report("hubert_feature_encoder", extra, time_it(lambda: model.feature_extractor(wav)))
-    report("hubert_forward", extra + " route=torch", time_it(lambda: model(wav)["last_hidden_state"]))
+    report("hubert_pos_conv", extra + " route=torch", time_it(lambda: model.encoder.pos_conv_embed(projected), args.reps), args.reps)
+    report("hubert_feature_encoder", extra, time_it(lambda: model.feature_extractor(wav), args.reps), args.reps)
+    report("hubert_forward", extra + " route=torch", time_it(lambda: model(wav)["last_hidden_state"], args.reps), args.reps)
     del hub, model
 
     # ---------------------------------------------------------------- BERT
@@ -91,7 +75,7 @@ def main():
     tp = TextPreprocessor(bert, tokenizer, torch.device("cpu"))
     text = "".join(chr(0x4E00 + 600 + (i * 37) % 20000) for i in range(args.chars))
     word2ph = [2] * args.chars
-    report("roberta_bert_feature", f"chars={args.chars}", time_it(lambda: tp.get_bert_feature(text, word2ph)))
+    report("roberta_bert_feature", f"chars={args.chars}", time_it(lambda: tp.get_bert_feature(text, word2ph), args.reps), args.reps)
 
 
 main()

@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench_common import print_torch_header, report, time_it
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -41,25 +43,7 @@ def main():
     import kaldi as Kaldi  # upstream GPT_SoVITS/eres2net/kaldi.py
     import sv  # upstream GPT_SoVITS/sv.py
 
-    coretype = os.environ.get("OPENBLAS_CORETYPE", "(unset)")
-    # torch's CPU wheel does its GEMMs and convs with MKL/oneDNN, not OpenBLAS: OPENBLAS_CORETYPE is
-    # printed to show both sides ran under the same environment, but it only steers the C++ side.
-    print(f"# impl=torch torch={torch.__version__} threads={torch.get_num_threads()} OPENBLAS_CORETYPE={coretype} "
-          f"mkl={torch.backends.mkl.is_available()} mkldnn={torch.backends.mkldnn.is_available()}")
-
-    def time_it(f):
-        """Best and mean wall time, and mean process CPU time (all threads) per run."""
-        f()
-        t = []
-        cpu0 = time.process_time()
-        for _ in range(args.reps):
-            t0 = time.perf_counter()
-            f()
-            t.append(time.perf_counter() - t0)
-        return min(t), sum(t) / len(t), (time.process_time() - cpu0) / args.reps
-
-    def report(what, extra, t):
-        print(f"{what} {extra} reps={args.reps} best_s={t[0]:.6g} mean_s={t[1]:.6g} cpu_s={t[2]:.6g}", flush=True)
+    print_torch_header(torch)
 
     t0 = time.perf_counter()
     sv.sv_path = str(args.ckpt)
@@ -70,9 +54,9 @@ def main():
     wav = (torch.randn(1, samples, generator=torch.Generator().manual_seed(1)) * 0.1).clamp(-1, 1)
     feats = Kaldi.fbank(wav, num_mel_bins=80, sample_frequency=16000, dither=0)
     extra = f"audio_s={args.seconds:.6f} frames={feats.shape[0]}"
-    report("sv_fbank", extra, time_it(lambda: Kaldi.fbank(wav, num_mel_bins=80, sample_frequency=16000, dither=0)))
-    report("sv_forward3", extra, time_it(lambda: model.embedding_model.forward3(feats[None])))
-    report("sv_embedding", extra, time_it(lambda: model.compute_embedding3(wav)))
+    report("sv_fbank", extra, time_it(lambda: Kaldi.fbank(wav, num_mel_bins=80, sample_frequency=16000, dither=0), args.reps), args.reps)
+    report("sv_forward3", extra, time_it(lambda: model.embedding_model.forward3(feats[None]), args.reps), args.reps)
+    report("sv_embedding", extra, time_it(lambda: model.compute_embedding3(wav), args.reps), args.reps)
 
 
 main()
